@@ -1,0 +1,21 @@
+#include "core/builtins.h"
+
+#include "core/component_registry.h"
+#include "policies/beta_veto_policy.h"
+#include "policies/static_policy.h"
+#include "sensors/proc_stat_sensor.h"
+#include "sensors/thread_cpu_clock.h"
+
+namespace betapool {
+
+void register_builtins(ComponentRegistryBuilder& builder) {
+  // Policies.
+  register_beta_veto_policy(builder);
+  register_static_policy(builder);
+  // Sensors.
+  register_proc_stat_sensor(builder);
+  // Clocks.
+  register_thread_cpu_clock(builder);
+}
+
+}  // namespace betapool

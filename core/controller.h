@@ -1,0 +1,110 @@
+// File: core/controller.h
+//
+// Controller: the executor's decision loop. Every `monitor_interval` it
+// collects the workers' measurements, reads the CPU sensor, builds a
+// ControllerSnapshot, asks the ScalingPolicy, clamps the answer to
+// [min_workers, max_workers], applies it to the WorkerPool, and records the
+// decision in every MetricsSink. It never runs tasks.
+//
+// Tests drive it without the background thread: build the executor with
+// `ExecutorBuilder::manual_control()` and call `tick()` yourself.
+//
+// Example:
+//   auto ex = betapool::ExecutorBuilder().manual_control().build().value();
+//   betapool::DecisionRecord d = ex->controller().tick();
+//
+// Thread safety: tick() and collect() are serialized internally and may be
+// called from any thread; start()/stop() from the owner.
+#ifndef BETAPOOL_CORE_CONTROLLER_H_
+#define BETAPOOL_CORE_CONTROLLER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "collectors/metrics_collector.h"
+#include "core/controller_config.h"
+#include "core/controller_snapshot.h"
+#include "core/cpu_sensor.h"
+#include "core/metrics_sink.h"
+#include "core/scaling_decision.h"
+#include "core/scaling_policy.h"
+#include "core/worker_pool.h"
+
+namespace betapool {
+
+class Controller {
+ public:
+  struct Bounds {
+    int min_workers = 1;
+    int max_workers = 1;
+  };
+
+  // `pool` and `collector` must outlive the controller. `sensor` may be
+  // null (CPU then reads "unavailable").
+  Controller(WorkerPool& pool, MetricsCollector& collector,
+             std::unique_ptr<ScalingPolicy> policy,
+             std::unique_ptr<CpuSensor> sensor,
+             std::vector<std::shared_ptr<MetricsSink>> sinks,
+             ControllerConfig config, Bounds bounds);
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+  ~Controller();  // stop()
+
+  // Starts the background thread ticking every monitor_interval. Once.
+  void start();
+  // Stops the background thread at once (no waiting out the interval).
+  // Idempotent; safe if never started.
+  void stop();
+
+  // One full control cycle; returns what was decided and applied.
+  DecisionRecord tick();
+
+  // Moves measurements from the workers into the collector and the sinks'
+  // on_task; tick() does this first. Safe from any thread.
+  void collect();
+
+  // The snapshot the next tick would see if taken now, without asking the
+  // policy or reading the sensor (cpu is the last reading). For metrics().
+  ControllerSnapshot peek();
+
+  const ScalingPolicy& policy() const { return *policy_; }
+  Bounds bounds() const { return bounds_; }
+  int64_t ticks() const;
+  int64_t policy_faults() const;  // decide() threw; the tick held
+  int64_t dropped_records() const;
+
+ private:
+  void collect_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  ControllerSnapshot snapshot_locked(double now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  WorkerPool& pool_;
+  MetricsCollector& collector_;
+  const ControllerConfig config_;
+  const Bounds bounds_;
+
+  mutable absl::Mutex mu_;
+  // Set once; decide() is only called under mu_.
+  const std::unique_ptr<ScalingPolicy> policy_;
+  std::unique_ptr<CpuSensor> sensor_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<MetricsSink>> sinks_ ABSL_GUARDED_BY(mu_);
+  PoolDrain interval_ ABSL_GUARDED_BY(mu_);  // totals since the last tick
+  double last_tick_ ABSL_GUARDED_BY(mu_) = 0.0;
+  CpuReading last_cpu_ ABSL_GUARDED_BY(mu_);
+  int64_t ticks_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t policy_faults_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t dropped_records_ ABSL_GUARDED_BY(mu_) = 0;
+
+  absl::Mutex thread_mu_;
+  std::thread thread_ ABSL_GUARDED_BY(thread_mu_);
+  absl::Notification stop_requested_;
+};
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_CORE_CONTROLLER_H_

@@ -1,0 +1,88 @@
+#include "core/executor.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace betapool {
+namespace {
+
+std::vector<std::shared_ptr<MetricsSink>> with_memory_sink(
+    std::vector<std::shared_ptr<MetricsSink>> sinks,
+    std::shared_ptr<InMemorySink> memory) {
+  sinks.insert(sinks.begin(), std::move(memory));
+  return sinks;
+}
+
+}  // namespace
+
+Executor::Executor(ExecutorParts parts)
+    : min_workers_(parts.min_workers),
+      max_workers_(parts.max_workers),
+      clock_(std::move(parts.clock)),
+      pool_(*clock_, WorkerPoolOptions{parts.metrics.record_spacing}),
+      collector_(parts.metrics.window_size, parts.metrics.max_history,
+                 parts.metrics.window_max_age),
+      memory_(std::make_shared<InMemorySink>(
+          parts.metrics.experiment_log_limit,
+          parts.metrics.decision_history_limit)),
+      controller_(pool_, collector_, std::move(parts.policy),
+                  std::move(parts.sensor),
+                  with_memory_sink(std::move(parts.sinks), memory_),
+                  parts.config, {parts.min_workers, parts.max_workers}) {
+  pool_.resize(std::clamp(parts.initial_workers, min_workers_, max_workers_));
+  if (parts.start_controller) controller_.start();
+}
+
+Executor::~Executor() { shutdown(true); }
+
+ExecutorMetrics Executor::metrics() const {
+  const ControllerSnapshot s = controller_.peek();
+  ExecutorMetrics m;
+  m.thread_count = pool_.live_threads();
+  m.target_thread_count = s.current_workers;
+  m.min_workers = min_workers_;
+  m.max_workers = max_workers_;
+  m.busy_workers = s.busy_workers;
+  m.queue_depth = s.queue_depth;
+  m.tasks_submitted = pool_.submitted();
+  m.tasks_completed = pool_.completed();
+  m.window = s.window;
+  m.since_last_tick = s.interval;
+  m.cpu = s.cpu;
+  m.ticks = controller_.ticks();
+  m.policy_faults = controller_.policy_faults();
+  m.policy = std::string(controller_.policy().name());
+  return m;
+}
+
+std::vector<ExperimentLogEntry> Executor::experiment_log() const {
+  return memory_->experiment_log();
+}
+
+std::vector<DecisionRecord> Executor::decision_history() const {
+  return memory_->decisions();
+}
+
+std::vector<TaskMetrics> Executor::task_log() const {
+  controller_.collect();
+  return collector_.export_to_list();
+}
+
+int Executor::resize(int threads) {
+  return pool_.resize(std::clamp(threads, min_workers_, max_workers_));
+}
+
+void Executor::shutdown(bool wait) {
+  controller_.stop();
+  pool_.shutdown(wait);
+  if (wait) controller_.collect();
+}
+
+std::size_t Executor::shutdown_now() {
+  controller_.stop();
+  const std::size_t cancelled = pool_.shutdown_now();
+  controller_.collect();
+  return cancelled;
+}
+
+}  // namespace betapool

@@ -1,0 +1,84 @@
+#include "policies/beta_veto_policy.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "absl/strings/str_format.h"
+#include "core/component_registry.h"
+
+namespace betapool {
+
+BetaVetoPolicy::BetaVetoPolicy(ControllerConfig config, Options options)
+    : config_(config), options_(options) {}
+
+ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
+  const int current = s.current_workers;
+  const absl::Duration since_change = s.now - last_change_;
+  if (since_change < config_.stabilization_window) {
+    return ScalingDecision::hold(
+        current, absl::StrFormat("stabilizing: %.2fs since last change",
+                                 absl::ToDoubleSeconds(since_change)));
+  }
+  if (s.total_completed < config_.warmup_task_count) {
+    return ScalingDecision::hold(
+        current, absl::StrFormat("warm-up: %d of %d tasks", s.total_completed,
+                                 config_.warmup_task_count));
+  }
+  if (s.window.task_count == 0) {
+    return ScalingDecision::hold(current, "no recent tasks: no evidence");
+  }
+
+  const double beta = s.window.avg_blocking_ratio;
+  const std::optional<double> cpu = options_.cpu_signal == CpuSignal::kSystem
+                                        ? s.cpu.system_percent
+                                        : s.cpu.process_percent;
+  const std::string cpu_text =
+      cpu ? absl::StrFormat("%.0f%%", *cpu) : std::string("unavailable");
+
+  int step = 0;  // +up, -down or 0, before the worker bounds
+  std::string reason;
+  if (beta > config_.beta_high_threshold) {
+    if (cpu && *cpu < config_.cpu_upper_threshold) {
+      step = config_.scale_up_step;
+      reason = absl::StrFormat("beta %.2f > %.2f and cpu %s < %.0f%%", beta,
+                               config_.beta_high_threshold, cpu_text,
+                               config_.cpu_upper_threshold);
+    } else {
+      reason = absl::StrFormat("beta %.2f > %.2f but cpu %s", beta,
+                               config_.beta_high_threshold, cpu_text);
+    }
+  } else if (beta < config_.beta_low_threshold) {
+    step = -config_.scale_down_step;
+    reason = absl::StrFormat("GIL safety veto: beta %.2f < %.2f", beta,
+                             config_.beta_low_threshold);
+  } else if (cpu && *cpu > config_.cpu_upper_threshold) {
+    step = -config_.scale_down_step;
+    reason = absl::StrFormat("cpu %s > %.0f%% (beta %.2f)", cpu_text,
+                             config_.cpu_upper_threshold, beta);
+  } else {
+    reason = absl::StrFormat("beta %.2f within [%.2f, %.2f], cpu %s", beta,
+                             config_.beta_low_threshold,
+                             config_.beta_high_threshold, cpu_text);
+  }
+
+  const int target =
+      std::clamp(current + step, s.min_workers, std::max(s.min_workers,
+                                                         s.max_workers));
+  if (step != 0 && target == current) {
+    reason += step > 0 ? " (at max_workers)" : " (at min_workers)";
+  }
+  ScalingDecision d{target, DecisionKind::kHold, std::move(reason)};
+  if (target > current) d.kind = DecisionKind::kScaleUp;
+  if (target < current) d.kind = DecisionKind::kScaleDown;
+  if (d.kind != DecisionKind::kHold) last_change_ = s.now;
+  return d;
+}
+
+void register_beta_veto_policy(ComponentRegistryBuilder& builder) {
+  builder.add_policy("beta_veto", [](const ComponentContext& ctx) {
+    return std::make_unique<BetaVetoPolicy>(ctx.config);
+  });
+}
+
+}  // namespace betapool

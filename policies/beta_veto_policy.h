@@ -1,0 +1,70 @@
+// File: policies/beta_veto_policy.h
+//
+// BetaVetoPolicy: the paper's controller (the seed's decision flow and
+// defaults), betapool's default policy. At each tick, in this order:
+//   1. less than `stabilization_window` since the last change -> hold
+//      (the clock starts at executor start, as in the seed);
+//   2. fewer than `warmup_task_count` tasks completed         -> hold;
+//   3. no task completed recently (empty window)              -> hold
+//      (betapool's fix: an idle pool is no evidence of I/O-bound work);
+//   4. beta > beta_high: CPU < cpu_upper -> scale up by scale_up_step,
+//                        otherwise hold (CPU saturated or unavailable);
+//   5. beta < beta_low                   -> scale down by scale_down_step
+//                                           (the "GIL safety veto");
+//   6. CPU > cpu_upper                   -> scale down;
+//   7. otherwise                         -> hold.
+// beta is the window's mean per-task blocking ratio, exactly as the seed
+// computes it: it counts lock waiting as blocking, so on GIL-bound work with
+// many threads it reads high and this policy adds threads. That flaw is kept
+// on purpose (the policy is the paper's); see docs/policies.md.
+//
+// Example:
+//   auto executor = betapool::ExecutorBuilder()
+//                       .policy<betapool::BetaVetoPolicy>()
+//                       .build();
+//
+// Thread safety: decide() from one thread at a time.
+#ifndef BETAPOOL_POLICIES_BETA_VETO_POLICY_H_
+#define BETAPOOL_POLICIES_BETA_VETO_POLICY_H_
+
+#include "absl/time/time.h"
+#include "core/controller_config.h"
+#include "core/scaling_policy.h"
+
+namespace betapool {
+
+class ComponentRegistryBuilder;
+
+// Which CpuReading field BetaVetoPolicy compares with the CPU thresholds.
+enum class CpuSignal {
+  kSystem,   // whole-machine CPU %, as the seed (psutil.cpu_percent)
+  kProcess,  // this process's share of the CPUs it may use
+};
+
+struct BetaVetoOptions {
+  CpuSignal cpu_signal = CpuSignal::kSystem;
+};
+
+class BetaVetoPolicy : public ScalingPolicy {
+ public:
+  using Options = BetaVetoOptions;
+
+  explicit BetaVetoPolicy(ControllerConfig config = {}, Options options = {});
+
+  std::string_view name() const noexcept override { return "beta_veto"; }
+  ScalingDecision decide(const ControllerSnapshot& snapshot) override;
+
+  const ControllerConfig& config() const { return config_; }
+
+ private:
+  ControllerConfig config_;
+  Options options_;
+  absl::Duration last_change_ = absl::ZeroDuration();
+};
+
+// Registers "beta_veto" (built from the context's ControllerConfig).
+void register_beta_veto_policy(ComponentRegistryBuilder& builder);
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_POLICIES_BETA_VETO_POLICY_H_
