@@ -1,0 +1,1 @@
+# list(APPEND BETAPOOL_LAB_SOURCES ${CMAKE_CURRENT_LIST_DIR}/workloads.cc ...)
