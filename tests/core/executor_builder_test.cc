@@ -1,0 +1,155 @@
+#include "core/executor_builder.h"
+
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "policies/beta_veto_policy.h"
+#include "policies/static_policy.h"
+#include "sensors/fake_cpu_sensor.h"
+#include "sensors/proc_stat_sensor.h"
+
+namespace betapool {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string error_of(ExecutorBuilder& b) {
+  auto built = b.build();
+  EXPECT_FALSE(built.ok());
+  return std::string(built.status().message());
+}
+
+TEST(ExecutorBuilderTest, TheCardsLineCompilesAndBuilds) {
+  auto executor =
+      ExecutorBuilder().policy<BetaVetoPolicy>().sensor<ProcStatSensor>().build();
+  ASSERT_TRUE(executor.ok()) << executor.status();
+  EXPECT_EQ((*executor)->metrics().policy, "beta_veto");
+  EXPECT_EQ((*executor)->thread_count(), 4);  // the seed's min_workers
+}
+
+TEST(ExecutorBuilderTest, TypedComponentsGetArgumentsAndTheConfig) {
+  auto fixed = ExecutorBuilder()
+                   .policy<StaticPolicy>(3)
+                   .sensor<FakeCpuSensor>(50.0)
+                   .min_workers(1)
+                   .max_workers(8)
+                   .initial_workers(3)
+                   .manual_control()
+                   .build();
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ((*fixed)->metrics().policy, "static");
+  EXPECT_EQ((*fixed)->controller().tick().threads_after, 3);
+}
+
+TEST(ExecutorBuilderTest, ByRegisteredName) {
+  ExecutorBuilder b;
+  b.policy("static").sensor("proc_stat").clock("thread_cpu").min_workers(2).max_workers(2);
+  auto ex = b.build();
+  ASSERT_TRUE(ex.ok()) << ex.status();
+  EXPECT_EQ((*ex)->metrics().policy, "static");
+}
+
+TEST(ExecutorBuilderTest, UnknownNamesListTheKnownOnes) {
+  ExecutorBuilder b;
+  b.policy("beta_vet0");
+  const std::string e = error_of(b);
+  EXPECT_THAT(e, HasSubstr("unknown policy 'beta_vet0'"));
+  EXPECT_THAT(e, HasSubstr("beta_veto"));
+  EXPECT_THAT(e, HasSubstr("static"));
+  ExecutorBuilder s;
+  s.sensor("nope");
+  EXPECT_THAT(error_of(s), HasSubstr("known sensors: "));
+}
+
+TEST(ExecutorBuilderTest, InvalidConfigurationNamesTheFieldAndValue) {
+  {
+    ExecutorBuilder b;
+    b.min_workers(0);
+    EXPECT_THAT(error_of(b), HasSubstr("min_workers = 0"));
+  }
+  {
+    ExecutorBuilder b;
+    b.min_workers(8).max_workers(4);
+    EXPECT_THAT(error_of(b), HasSubstr("max_workers = 4"));
+  }
+  {
+    ExecutorBuilder b;
+    b.min_workers(2).max_workers(4).initial_workers(9);
+    EXPECT_THAT(error_of(b), HasSubstr("initial_workers = 9"));
+  }
+  struct Case {
+    void (*mutate)(ControllerConfig&);
+    const char* expected;
+  };
+  const Case cases[] = {
+      {[](ControllerConfig& c) { c.beta_high_threshold = 1.5; },
+       "beta_high_threshold = 1.5"},
+      {[](ControllerConfig& c) { c.beta_low_threshold = -0.1; },
+       "beta_low_threshold = -0.1"},
+      {[](ControllerConfig& c) { c.beta_low_threshold = 0.8; },
+       "beta_low_threshold = 0.8: must be below beta_high_threshold (0.7)"},
+      {[](ControllerConfig& c) { c.monitor_interval = absl::ZeroDuration(); },
+       "monitor_interval = 0"},
+      {[](ControllerConfig& c) { c.monitor_interval = absl::Seconds(-1); },
+       "monitor_interval = -1s"},
+      {[](ControllerConfig& c) { c.scale_up_step = 0; }, "scale_up_step = 0"},
+      {[](ControllerConfig& c) { c.scale_down_step = -2; },
+       "scale_down_step = -2"},
+      {[](ControllerConfig& c) { c.cpu_upper_threshold = 120; },
+       "cpu_upper_threshold = 120"},
+      {[](ControllerConfig& c) { c.cpu_lower_threshold = 90; },
+       "cpu_lower_threshold = 90"},
+      {[](ControllerConfig& c) { c.warmup_task_count = -1; },
+       "warmup_task_count = -1"},
+      {[](ControllerConfig& c) { c.stabilization_window = absl::Seconds(-2); },
+       "stabilization_window = -2s"},
+  };
+  for (const Case& c : cases) {
+    ControllerConfig config;
+    c.mutate(config);
+    ExecutorBuilder b;
+    b.config(config);
+    EXPECT_THAT(error_of(b), HasSubstr(c.expected));
+  }
+  MetricsOptions bad;
+  bad.window_size = 0;
+  ExecutorBuilder b;
+  b.metrics_options(bad);
+  EXPECT_THAT(error_of(b), HasSubstr("window_size = 0"));
+}
+
+TEST(ExecutorBuilderTest, ApplySpecSetsFieldsAndRejectsBadOnesWhole) {
+  ExecutorBuilder b;
+  ASSERT_TRUE(b.apply_spec("policy=static, min_workers=2,max_workers=6,"
+                           "initial_workers=3,monitor_interval=0.25,"
+                           "beta_high_threshold=0.8,sensor=none")
+                  .ok());
+  auto ex = b.manual_control().build();
+  ASSERT_TRUE(ex.ok()) << ex.status();
+  EXPECT_EQ((*ex)->thread_count(), 3);
+  EXPECT_EQ((*ex)->metrics().policy, "static");
+
+  ExecutorBuilder c;
+  absl::Status s = c.apply_spec("min_workers=2,max_workers=many");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("max_workers='many'"));
+  s = c.apply_spec("colour=blue");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("unknown key 'colour'"));
+  s = c.apply_spec("policy");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("not key=value"));
+  // Nothing of the failed specs was applied: min_workers is still the seed's.
+  auto d = c.build();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ((*d)->thread_count(), 4);
+}
+
+TEST(ExecutorBuilderTest, AnInstanceCanBeUsedOnce) {
+  ExecutorBuilder b;
+  b.policy(std::make_unique<StaticPolicy>(2)).min_workers(1).max_workers(4);
+  ASSERT_TRUE(b.build().ok());
+  EXPECT_THAT(error_of(b), HasSubstr("already used"));
+}
+
+}  // namespace
+}  // namespace betapool
