@@ -10,7 +10,7 @@ InMemorySink::InMemorySink(std::size_t experiment_log_limit,
       decision_limit_(std::max<std::size_t>(decision_history_limit, 1)) {}
 
 void InMemorySink::on_tick(const ExperimentLogEntry& entry) noexcept {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (log_.size() >= log_limit_) {
     log_.pop_front();
     ++dropped_;
@@ -19,7 +19,7 @@ void InMemorySink::on_tick(const ExperimentLogEntry& entry) noexcept {
 }
 
 void InMemorySink::on_decision(const DecisionRecord& record) noexcept {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (decisions_.size() >= decision_limit_) {
     decisions_.pop_front();
     ++dropped_;
@@ -28,17 +28,17 @@ void InMemorySink::on_decision(const DecisionRecord& record) noexcept {
 }
 
 std::vector<ExperimentLogEntry> InMemorySink::experiment_log() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return {log_.begin(), log_.end()};
 }
 
 std::vector<DecisionRecord> InMemorySink::decisions() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return {decisions_.begin(), decisions_.end()};
 }
 
 std::size_t InMemorySink::dropped() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return dropped_;
 }
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "core/sync.h"
 #include "core/metrics_sink.h"
 
 namespace betapool {
@@ -42,7 +42,7 @@ class InMemorySink : public MetricsSink {
  private:
   const std::size_t log_limit_;
   const std::size_t decision_limit_;
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::deque<ExperimentLogEntry> log_ ABSL_GUARDED_BY(mu_);
   std::deque<DecisionRecord> decisions_ ABSL_GUARDED_BY(mu_);
   std::size_t dropped_ ABSL_GUARDED_BY(mu_) = 0;

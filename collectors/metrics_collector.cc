@@ -21,7 +21,7 @@ MetricsCollector::MetricsCollector(std::size_t window_size,
       window_max_age_(absl::ToDoubleSeconds(window_max_age)) {}
 
 void MetricsCollector::record(const TaskMetrics& m) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   history_.push_back(m);
   if (history_.size() > max_history_) history_.pop_front();
   ++total_;
@@ -30,7 +30,7 @@ void MetricsCollector::record(const TaskMetrics& m) {
 
 void MetricsCollector::count_completions(int64_t n, double timestamp) {
   if (n <= 0) return;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   total_ += n;
   add_count_point_locked(timestamp);
 }
@@ -50,7 +50,7 @@ void MetricsCollector::add_count_point_locked(double timestamp) {
 }
 
 int64_t MetricsCollector::total_tasks() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return total_;
 }
 
@@ -90,7 +90,7 @@ double MetricsCollector::blocking_ratio_std(double now) const {
 }
 
 double MetricsCollector::throughput(double now) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return throughput_locked(now);
 }
 
@@ -100,7 +100,7 @@ LatencyPercentiles MetricsCollector::latency_percentiles(double now) const {
 }
 
 AggregatedMetrics MetricsCollector::aggregated(double now) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   AggregatedMetrics a;
   a.window_end = now;
   a.throughput = throughput_locked(now);
@@ -145,14 +145,14 @@ AggregatedMetrics MetricsCollector::aggregated(double now) const {
 }
 
 void MetricsCollector::reset() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   history_.clear();
   counts_.clear();
   total_ = 0;
 }
 
 std::vector<TaskMetrics> MetricsCollector::export_to_list() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return {history_.begin(), history_.end()};
 }
 

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "core/sync.h"
 #include "absl/time/time.h"
 #include "core/task_metrics.h"
 
@@ -81,7 +81,7 @@ class MetricsCollector {
   const std::size_t max_history_;
   const double window_max_age_;
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::deque<TaskMetrics> history_ ABSL_GUARDED_BY(mu_);
   std::deque<CountPoint> counts_ ABSL_GUARDED_BY(mu_);
   int64_t total_ ABSL_GUARDED_BY(mu_) = 0;

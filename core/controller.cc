@@ -40,7 +40,7 @@ Controller::Controller(WorkerPool& pool, MetricsCollector& collector,
       policy_(std::move(policy)),
       sensor_(std::move(sensor)),
       sinks_(std::move(sinks)) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   last_tick_ = pool_.seconds_since_start();
   // Prime delta-based sensors so the first tick has an interval to report.
   if (sensor_) last_cpu_ = sensor_->read();
@@ -49,7 +49,7 @@ Controller::Controller(WorkerPool& pool, MetricsCollector& collector,
 Controller::~Controller() { stop(); }
 
 void Controller::start() {
-  absl::MutexLock lock(&thread_mu_);
+  MutexLock lock(&thread_mu_);
   if (thread_.joinable() || stop_requested_.HasBeenNotified()) return;
   thread_ = std::thread([this] {
     while (!stop_requested_.WaitForNotificationWithTimeout(
@@ -61,14 +61,14 @@ void Controller::start() {
 
 void Controller::stop() {
   if (!stop_requested_.HasBeenNotified()) stop_requested_.Notify();
-  absl::MutexLock lock(&thread_mu_);
+  MutexLock lock(&thread_mu_);
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) {
     thread_.join();
   }
 }
 
 void Controller::collect() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   collect_locked();
 }
 
@@ -113,14 +113,14 @@ ControllerSnapshot Controller::snapshot_locked(double now) {
 }
 
 ControllerSnapshot Controller::peek() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   collect_locked();
   return snapshot_locked(pool_.seconds_since_start());
 }
 
 DecisionRecord Controller::tick() {
   pool_.reap();
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   collect_locked();
   if (sensor_) {
     last_cpu_ = sensor_->read();
@@ -192,17 +192,17 @@ DecisionRecord Controller::tick() {
 }
 
 int64_t Controller::ticks() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return ticks_;
 }
 
 int64_t Controller::policy_faults() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return policy_faults_;
 }
 
 int64_t Controller::dropped_records() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return dropped_records_;
 }
 

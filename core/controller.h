@@ -25,8 +25,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
+#include "core/sync.h"
 #include "collectors/metrics_collector.h"
 #include "core/controller_config.h"
 #include "core/controller_snapshot.h"
@@ -88,7 +87,7 @@ class Controller {
   const ControllerConfig config_;
   const Bounds bounds_;
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   // Set once; decide() is only called under mu_.
   const std::unique_ptr<ScalingPolicy> policy_;
   std::unique_ptr<CpuSensor> sensor_ ABSL_GUARDED_BY(mu_);
@@ -100,9 +99,9 @@ class Controller {
   int64_t policy_faults_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t dropped_records_ ABSL_GUARDED_BY(mu_) = 0;
 
-  absl::Mutex thread_mu_;
+  Mutex thread_mu_;
   std::thread thread_ ABSL_GUARDED_BY(thread_mu_);
-  absl::Notification stop_requested_;
+  Notification stop_requested_;
 };
 
 }  // namespace betapool

@@ -37,7 +37,7 @@ struct WorkerPool::Worker {
   int64_t cpu_at_checkpoint = 0;
   int64_t last_record_start = INT64_MIN / 2;  // no overflow in the difference
 
-  absl::Mutex records_mu;
+  Mutex records_mu;
   std::deque<TaskMetrics> records ABSL_GUARDED_BY(records_mu);
   int64_t dropped ABSL_GUARDED_BY(records_mu) = 0;
 
@@ -55,7 +55,7 @@ WorkerPool::WorkerPool(TaskClock& clock, WorkerPoolOptions options)
 WorkerPool::~WorkerPool() { shutdown(true); }
 
 void WorkerPool::enqueue(PoolTask task) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!accepting_) {
     throw RejectedError("betapool: executor is shut down; task rejected");
   }
@@ -66,10 +66,10 @@ void WorkerPool::enqueue(PoolTask task) {
 int WorkerPool::resize(int target) {
   target = std::max(target, 1);
   reap();
-  absl::MutexLock structure(&structure_mu_);
+  MutexLock structure(&structure_mu_);
   int to_start = 0;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (!accepting_) return 0;
     target_ = target;
     to_start = std::max(0, target_ - live_);
@@ -89,7 +89,7 @@ int WorkerPool::resize(int target) {
     }
     workers_.push_back(std::move(worker));
   }
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (failed > 0) {
     live_ -= failed;
     target_ = std::max(live_, 1);
@@ -98,10 +98,10 @@ int WorkerPool::resize(int target) {
 }
 
 void WorkerPool::reap() {
-  absl::MutexLock structure(&structure_mu_);
+  MutexLock structure(&structure_mu_);
   std::vector<Worker*> done;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     done.swap(retired_);
   }
   for (Worker* w : done) {
@@ -124,7 +124,7 @@ void WorkerPool::fold_drained(Worker* w, PoolDrain& out) {
   out.lock_wait_ns += delta(w->lock_wait_ns, w->drained_lock_wait_ns);
   out.cpu_ns += delta(w->cpu_ns, w->drained_cpu_ns);
   out.busy_wall_ns += delta(w->busy_wall_ns, w->drained_busy_wall_ns);
-  absl::MutexLock lock(&w->records_mu);
+  MutexLock lock(&w->records_mu);
   for (auto& r : w->records) out.records.push_back(std::move(r));
   w->records.clear();
   out.dropped_records += w->dropped;
@@ -132,7 +132,7 @@ void WorkerPool::fold_drained(Worker* w, PoolDrain& out) {
 }
 
 PoolDrain WorkerPool::drain() {
-  absl::MutexLock structure(&structure_mu_);
+  MutexLock structure(&structure_mu_);
   PoolDrain out = std::move(reaped_);
   reaped_ = PoolDrain{};
   for (auto& w : workers_) fold_drained(w.get(), out);
@@ -172,7 +172,7 @@ void WorkerPool::worker_main(Worker* w) {
   --live_;
   mu_.Unlock();
   checkpoint(w);
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   retired_.push_back(w);
   if (live_ == 0) all_retired_.SignalAll();
 }
@@ -214,7 +214,7 @@ void WorkerPool::run_one(Worker* w, QueuedTask& task) {
     m.timestamp = static_cast<double>(end - origin_ns_) * 1e-9;
     m.success = outcome.ok;
     m.error_message = std::move(outcome.error);
-    absl::MutexLock lock(&w->records_mu);
+    MutexLock lock(&w->records_mu);
     if (w->records.size() >= options_.record_buffer) {
       w->records.pop_front();
       ++w->dropped;
@@ -244,7 +244,7 @@ void WorkerPool::join_all_except_self() {
   // Wait until every worker other than the caller has left its loop.
   {
     const int self = is_worker_thread() ? 1 : 0;
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     while (live_ > self) all_retired_.Wait(&mu_);
   }
   reap();
@@ -252,7 +252,7 @@ void WorkerPool::join_all_except_self() {
 
 void WorkerPool::shutdown(bool wait) {
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     accepting_ = false;
     stopping_ = true;
     work_available_.SignalAll();
@@ -263,7 +263,7 @@ void WorkerPool::shutdown(bool wait) {
 std::size_t WorkerPool::shutdown_now() {
   std::deque<QueuedTask> discarded;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     accepting_ = false;
     stopping_ = true;
     discarded.swap(queue_);
@@ -276,32 +276,32 @@ std::size_t WorkerPool::shutdown_now() {
 }
 
 int WorkerPool::target() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return target_;
 }
 
 int WorkerPool::live_threads() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return live_;
 }
 
 int WorkerPool::busy_workers() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return live_ - idle_;
 }
 
 int64_t WorkerPool::queue_depth() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return static_cast<int64_t>(queue_.size());
 }
 
 int64_t WorkerPool::submitted() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return static_cast<int64_t>(next_task_id_);
 }
 
 int64_t WorkerPool::completed() const {
-  absl::MutexLock structure(&structure_mu_);
+  MutexLock structure(&structure_mu_);
   int64_t total = reaped_completed_total_;
   for (const auto& w : workers_) {
     total += w->completed.load(std::memory_order_acquire);
@@ -310,12 +310,12 @@ int64_t WorkerPool::completed() const {
 }
 
 bool WorkerPool::accepting() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return accepting_;
 }
 
 std::string WorkerPool::last_start_error() const {
-  absl::MutexLock structure(&structure_mu_);
+  MutexLock structure(&structure_mu_);
   return last_start_error_;
 }
 

@@ -34,7 +34,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
-#include "absl/synchronization/mutex.h"
+#include "core/sync.h"
 #include "absl/time/time.h"
 #include "core/task_clock.h"
 #include "core/task_metrics.h"
@@ -134,16 +134,16 @@ class WorkerPool {
   const WorkerPoolOptions options_;
   const int64_t origin_ns_;
 
-  mutable absl::Mutex structure_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  mutable Mutex structure_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::list<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(structure_mu_);
   // Totals folded in from reaped workers, reported at the next drain.
   PoolDrain reaped_ ABSL_GUARDED_BY(structure_mu_);
   std::string last_start_error_ ABSL_GUARDED_BY(structure_mu_);
   int64_t reaped_completed_total_ ABSL_GUARDED_BY(structure_mu_) = 0;
 
-  mutable absl::Mutex mu_;
-  absl::CondVar work_available_;
-  absl::CondVar all_retired_;
+  mutable Mutex mu_;
+  CondVar work_available_;
+  CondVar all_retired_;
   std::deque<QueuedTask> queue_ ABSL_GUARDED_BY(mu_);
   uint64_t next_task_id_ ABSL_GUARDED_BY(mu_) = 0;
   int target_ ABSL_GUARDED_BY(mu_) = 0;

@@ -19,7 +19,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "core/sync.h"
 #include "core/cpu_sensor.h"
 
 namespace betapool {
@@ -29,26 +29,26 @@ class FakeCpuSensor : public CpuSensor {
   class Handle {
    public:
     void set(CpuReading r) {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       reading_ = std::move(r);
     }
     void set_system_percent(std::optional<double> p) {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       reading_.system_percent = p;
       reading_.process_percent = p;
     }
     CpuReading get() const {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       return reading_;
     }
     int reads() const {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       return reads_;
     }
 
    private:
     friend class FakeCpuSensor;
-    mutable absl::Mutex mu_;
+    mutable Mutex mu_;
     CpuReading reading_ ABSL_GUARDED_BY(mu_);
     int reads_ ABSL_GUARDED_BY(mu_) = 0;
   };
@@ -61,7 +61,7 @@ class FakeCpuSensor : public CpuSensor {
   std::shared_ptr<Handle> handle() const { return handle_; }
 
   CpuReading read() override {
-    absl::MutexLock lock(&handle_->mu_);
+    MutexLock lock(&handle_->mu_);
     ++handle_->reads_;
     return handle_->reading_;
   }

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/notification.h"
+#include "core/sync.h"
 #include "core/errors.h"
 #include "core/executor_builder.h"
 #include "core/thread_pool_executors.h"
@@ -142,7 +142,7 @@ TEST(ExecutorTest, ShutdownWaitRunsEveryQueuedTask) {
 }
 
 TEST(ExecutorTest, ShutdownWithoutWaitReturnsAndTasksStillRun) {
-  absl::Notification release;
+  Notification release;
   std::atomic<int> ran{0};
   {
     auto ex = manual_executor(1);
@@ -157,7 +157,7 @@ TEST(ExecutorTest, ShutdownWithoutWaitReturnsAndTasksStillRun) {
 
 TEST(ExecutorTest, ShutdownNowCancelsQueuedTasks) {
   auto ex = manual_executor(1);
-  absl::Notification started, release;
+  Notification started, release;
   auto running = ex->submit([&] {
     started.Notify();
     release.WaitForNotification();
@@ -181,7 +181,7 @@ TEST(ExecutorTest, ShutdownNowCancelsQueuedTasks) {
 
 TEST(ExecutorTest, ScaleUpStartsThreadsAtOnceForAQueuedBatch) {
   auto ex = manual_executor(1);
-  absl::Notification release;
+  Notification release;
   std::atomic<int> running{0};
   std::vector<Future<void>> futures;
   for (int i = 0; i < 8; ++i) {
