@@ -20,3 +20,13 @@ function(betapool_sources)
   target_sources(betapool PUBLIC FILE_SET HEADERS BASE_DIRS ${PROJECT_SOURCE_DIR}
                  FILES ${ARG_HEADERS})
 endfunction()
+
+# Fuzzing build: everything gets coverage instrumentation and ASan+UBSan so
+# libFuzzer can see inside the library's parsers.
+if(BETAPOOL_BUILD_FUZZERS)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "BETAPOOL_BUILD_FUZZERS needs clang (CXX=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
