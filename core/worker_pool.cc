@@ -245,7 +245,7 @@ void WorkerPool::join_all_except_self() {
   {
     const int self = is_worker_thread() ? 1 : 0;
     MutexLock lock(&mu_);
-    while (live_ > self) all_retired_.Wait(&mu_);
+    while (live_ > self || exiting_ > 0) all_retired_.Wait(&mu_);
   }
   reap();
 }

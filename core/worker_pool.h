@@ -149,6 +149,7 @@ class WorkerPool {
   int target_ ABSL_GUARDED_BY(mu_) = 0;
   int live_ ABSL_GUARDED_BY(mu_) = 0;
   int idle_ ABSL_GUARDED_BY(mu_) = 0;
+  int exiting_ ABSL_GUARDED_BY(mu_) = 0;  // left the loop, not yet in retired_
   bool accepting_ ABSL_GUARDED_BY(mu_) = true;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<Worker*> retired_ ABSL_GUARDED_BY(mu_);
