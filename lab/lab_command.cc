@@ -1,0 +1,137 @@
+#include "lab/lab_command.h"
+
+#include <chrono>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lab/cpu_burner.h"
+#include "lab/lab_report.h"
+#include "lab/lab_runner.h"
+#include "lab/plot_writer.h"
+#include "lab/process_stats.h"
+#include "lab/record_writer.h"
+
+namespace betapool {
+namespace {
+
+constexpr const char* kDemoIntro =
+    "betapool-lab: the default demonstration.\n"
+    "It reproduces, on real threads, the paper's two findings on its mixed workload\n"
+    "with a simulated Python GIL: (1) a static pool's throughput against its size,\n"
+    "1 to 2048 threads (the 'saturation cliff'), and (2) the adaptive executor,\n"
+    "which sizes itself with no tuning, as a percentage of the best static size.\n"
+    "`betapool-lab --help` lists the flags; `betapool-lab sweep|compare --workload=...`\n"
+    "runs other workloads.\n\n";
+
+std::string file_name(const LabConfig& c, const char* what) {
+  return absl::StrCat(output_prefix(c), "_", what, ".", file_extension(c.format));
+}
+
+template <class T>
+bool write(const LabConfig& c, const char* what, const std::vector<T>& rows,
+           std::vector<std::string>& written, std::ostream& err) {
+  const std::string path =
+      (std::filesystem::path(c.out_dir) / file_name(c, what)).string();
+  if (absl::Status s = write_records(path, c.format, rows); !s.ok()) {
+    err << "betapool-lab: " << s.message() << "\n";
+    return false;
+  }
+  written.push_back(path);
+  return true;
+}
+
+}  // namespace
+
+std::string output_prefix(const LabConfig& c) {
+  return absl::StrCat(c.workload, c.gil ? "" : "_nogil",
+                      c.load.mode == LoadSpec::Mode::kOpen ? "_open" : "");
+}
+
+int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
+  if (c.cpus > 0) {
+    if (absl::Status s = pin_to_cpus(c.cpus); !s.ok()) {
+      err << "betapool-lab: --cpus: " << s.message() << "\n";
+      return 1;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(c.out_dir, ec);
+  if (ec) {
+    err << "betapool-lab: cannot create --out directory '" << c.out_dir
+        << "': " << ec.message() << "\n";
+    return 1;
+  }
+  ProgressLine progress(err, stderr_is_terminal());
+  if (c.command == LabCommand::kDemo) out << kDemoIntro;
+  print_setup(out, c);
+  out << std::flush;
+  const auto started = std::chrono::steady_clock::now();
+  progress.finish(absl::StrFormat(
+      "[lab] CPU loop: %.1f M iterations/s of thread CPU time",
+      burn_rate_per_second() / 1e6));
+
+  std::vector<std::string> written;
+  absl::StatusOr<std::vector<SweepRow>> sweep = run_sweep(c, progress);
+  if (!sweep.ok()) {
+    err << "betapool-lab: " << sweep.status().message() << "\n";
+    return 1;
+  }
+  if (!write(c, "sweep", *sweep, written, err)) return 1;
+  const std::vector<SweepPoint> points = summarize_sweep(*sweep);
+  print_sweep_table(out, c, points);
+  out << std::flush;
+
+  PlotInputs plot;
+  plot.out_dir = c.out_dir;
+  plot.prefix = output_prefix(c);
+  plot.title = absl::StrCat("betapool-lab: ", c.workload,
+                            c.gil ? ", simulated GIL" : ", no GIL",
+                            c.load.mode == LoadSpec::Mode::kClosed ? ", closed loop"
+                                                                   : ", open loop");
+  plot.sweep = points;
+
+  if (c.command != LabCommand::kSweep) {
+    const SweepPoint best = best_static(points);
+    absl::StatusOr<AdaptiveRun> adaptive = run_adaptive(c, best, progress);
+    if (!adaptive.ok()) {
+      err << "betapool-lab: " << adaptive.status().message() << "\n";
+      return 1;
+    }
+    if (!write(c, "adaptive", adaptive->rows, written, err) ||
+        !write(c, "timeline", adaptive->timeline, written, err) ||
+        !write(c, "decisions", adaptive->decisions, written, err)) {
+      return 1;
+    }
+    print_adaptive_summary(out, c, best, adaptive->rows);
+    std::vector<double> steady, threads;
+    for (const AdaptiveRow& r : adaptive->rows) {
+      steady.push_back(r.throughput_steady);
+      threads.push_back(r.mean_threads_steady);
+    }
+    plot.adaptive_throughput = median(steady);
+    plot.adaptive_mean_threads = median(threads);
+    plot.adaptive_label = absl::StrCat("adaptive (", c.policy, ")");
+    plot.timeline = adaptive->timeline;
+  }
+
+  if (c.plot) {
+    absl::StatusOr<std::string> svg = write_plot(plot);
+    if (svg.ok()) {
+      written.push_back(*svg);
+    } else {
+      err << "betapool-lab: warning: " << svg.status().message() << "\n";
+    }
+  }
+  out << "\nFiles:\n";
+  for (const std::string& f : written) out << "  " << f << "\n";
+  out << absl::StrFormat("Done in %.0f s.\n",
+                         std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - started)
+                             .count());
+  return 0;
+}
+
+}  // namespace betapool

@@ -1,0 +1,115 @@
+// File: lab/lab_config.h
+//
+// LabConfig: what one `betapool-lab` invocation does, validated. main.cc
+// reads its Abseil flags into RawLabFlags (values as typed) and calls
+// make_lab_config(), which checks every value and returns a message that
+// names the flag, the bad value and what is accepted. Tests call it
+// directly, without a process.
+//
+// Example:
+//   betapool::RawLabFlags raw;
+//   raw.workload = "mixed";
+//   raw.threads = "1,2,4,8";
+//   absl::StatusOr<betapool::LabConfig> c = betapool::make_lab_config({"sweep"}, raw);
+//   if (!c.ok()) std::cerr << c.status().message() << "\n";
+//
+// Thread safety: pure functions.
+#ifndef BETAPOOL_LAB_LAB_CONFIG_H_
+#define BETAPOOL_LAB_LAB_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lab/load_driver.h"
+#include "lab/record_writer.h"
+
+namespace betapool {
+
+enum class LabCommand {
+  kDemo,     // no command: the default demonstration (a compare run)
+  kSweep,    // static pools of each size
+  kCompare,  // the sweep, then the adaptive executor against it
+};
+
+inline constexpr int kMaxLabThreads = 4096;
+inline constexpr char kDefaultThreadList[] =
+    "1,2,4,8,16,32,64,128,256,512,1024,2048";
+
+// Flag values as given on the command line (defaults = the demonstration).
+struct RawLabFlags {
+  std::string workload = "mixed";
+  std::string threads = kDefaultThreadList;
+  std::string load = "closed";
+  std::string arrival = "poisson";
+  double rate = 0.0;
+  double quiet_rate = 10.0;
+  absl::Duration burst_duration = absl::Seconds(5);
+  absl::Duration quiet_duration = absl::Seconds(10);
+  int clients = 0;  // 0: automatic
+  absl::Duration warmup = absl::Milliseconds(500);
+  absl::Duration duration = absl::Seconds(2);
+  absl::Duration adaptive_duration = absl::Seconds(60);
+  bool gil = true;
+  absl::Duration switch_interval = absl::Milliseconds(5);
+  int repeat = 1;
+  std::string policy = "beta_veto";
+  int min_workers = 4;
+  int max_workers = 64;
+  int initial_workers = 0;  // 0: min_workers
+  std::string controller;   // ExecutorBuilder::apply_spec text
+  std::string cpu_signal = "system";  // beta_veto's CPU reading
+  std::string out = "lab-results";
+  std::string format = "csv";
+  bool plot = true;
+  int cpus = 0;  // 0: do not pin
+  int64_t seed = 1;
+};
+
+struct LabConfig {
+  LabCommand command = LabCommand::kDemo;
+  std::string workload;
+  std::vector<int> threads;
+  LoadSpec load;  // warmup/measure are the per-size sweep windows
+  bool gil = true;
+  absl::Duration switch_interval;
+  int repeat = 1;
+  std::string policy;
+  int min_workers = 4;
+  int max_workers = 64;
+  int initial_workers = 4;
+  std::string controller;
+  // beta_veto compares this process's CPU share, not the whole machine's,
+  // with its CPU thresholds (BetaVetoOptions::cpu_signal).
+  bool process_cpu_signal = false;
+  absl::Duration adaptive_duration;
+  std::string out_dir;
+  RecordFormat format = RecordFormat::kCsv;
+  bool plot = true;
+  int cpus = 0;
+};
+
+// Validates `positional` (the command: empty, "sweep", "compare" or
+// "demo") and `raw`. Returns InvalidArgument naming the flag, its value and
+// what is accepted.
+absl::StatusOr<LabConfig> make_lab_config(const std::vector<std::string>& positional,
+                                          const RawLabFlags& raw);
+
+// Parses a thread list: comma-separated integers in [1, kMaxLabThreads], or
+// "A..B" for the powers of two from A to B (both powers of two).
+absl::StatusOr<std::vector<int>> parse_thread_list(const std::string& text);
+
+// The lab's own flag names (without dashes), sorted.
+std::vector<std::string> lab_flag_names();
+
+// Checks that every "--name[=value]" / "-name" argument names a lab flag or
+// one of Abseil's built-in flags (help, flagfile, ...). Returns
+// InvalidArgument("unknown flag --x; accepted flags: ...") otherwise.
+absl::Status check_flag_names(const std::vector<std::string>& args);
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_LAB_LAB_CONFIG_H_

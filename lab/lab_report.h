@@ -1,0 +1,51 @@
+// File: lab/lab_report.h
+//
+// The tables betapool-lab prints on stdout: the static sweep (one line per
+// pool size, medians over repetitions, with the drop from the peak — the
+// saturation cliff) and the adaptive executor's result against the best
+// static size, next to the paper's claims.
+//
+// Example:
+//   betapool::print_sweep_table(std::cout, config, points);
+//   betapool::print_adaptive_summary(std::cout, config, best, adaptive.rows);
+//
+// Thread safety: stateless.
+#ifndef BETAPOOL_LAB_LAB_REPORT_H_
+#define BETAPOOL_LAB_LAB_REPORT_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "lab/lab_config.h"
+#include "lab/lab_records.h"
+#include "lab/lab_runner.h"
+
+namespace betapool {
+
+// The cliff: drop from the peak (percent, positive = slower) at every size
+// of at least `from_threads`.
+struct CliffSummary {
+  int peak_threads = 0;
+  double peak_throughput = 0.0;
+  int largest_threads = 0;
+  double drop_at_largest = 0.0;
+  // Smallest drop among sizes >= from_threads (NaN when there are none).
+  double min_drop_from = 0.0;
+  int from_threads = 512;
+};
+
+CliffSummary summarize_cliff(const std::vector<SweepPoint>& points,
+                             int from_threads = 512);
+
+// One paragraph saying what ran (workload, GIL, load, windows, CPUs).
+void print_setup(std::ostream& out, const LabConfig& config);
+void print_sweep_table(std::ostream& out, const LabConfig& config,
+                       const std::vector<SweepPoint>& points);
+void print_adaptive_summary(std::ostream& out, const LabConfig& config,
+                            const SweepPoint& best,
+                            const std::vector<AdaptiveRow>& rows);
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_LAB_LAB_REPORT_H_

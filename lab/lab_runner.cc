@@ -1,0 +1,262 @@
+#include "lab/lab_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "core/executor_builder.h"
+#include "lab/load_driver.h"
+#include "lab/process_stats.h"
+#include "lab/simulated_gil.h"
+#include "lab/workload_catalog.h"
+#include "policies/beta_veto_policy.h"
+
+namespace betapool {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string load_name(const LabConfig& c) {
+  return c.load.mode == LoadSpec::Mode::kClosed ? "closed" : "open";
+}
+
+// The workload's task, under the process-wide GIL when asked.
+absl::StatusOr<WorkloadGenerator::Task> make_task(const LabConfig& c) {
+  absl::StatusOr<const WorkloadProfile*> profile = find_workload(c.workload);
+  if (!profile.ok()) return profile.status();
+  SimulatedGil& gil = SimulatedGil::process_wide();
+  if (absl::Status s = gil.set_switch_interval(c.switch_interval); !s.ok()) return s;
+  WorkloadOptions options;
+  options.gil = c.gil ? &gil : nullptr;
+  options.seed = c.load.seed;
+  return (*profile)->make(WorkloadGenerator(options));
+}
+
+std::string tag(const LabConfig& c, const char* what) {
+  return absl::StrFormat("[%s %s%s]", what, c.workload, c.gil ? "" : " nogil");
+}
+
+}  // namespace
+
+double median(std::vector<double> v) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }),
+          v.end());
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
+                                                ProgressLine& progress) {
+  absl::StatusOr<WorkloadGenerator::Task> task = make_task(c);
+  if (!task.ok()) return task.status();
+  SimulatedGil& gil = SimulatedGil::process_wide();
+  std::vector<SweepRow> rows;
+  const int steps = static_cast<int>(c.threads.size()) * c.repeat;
+  int step = 0;
+  for (int rep = 1; rep <= c.repeat; ++rep) {
+    for (int n : c.threads) {
+      ++step;
+      PeakRssTracker peak;
+      const Clock::time_point start = Clock::now();
+      absl::StatusOr<std::unique_ptr<Executor>> ex = ExecutorBuilder()
+                                                         .policy("static")
+                                                         .min_workers(n)
+                                                         .max_workers(n)
+                                                         .initial_workers(n)
+                                                         .build();
+      if (!ex.ok()) return ex.status();
+      const Clock::time_point built = Clock::now();
+      if ((*ex)->thread_count() < n) {
+        progress.finish(absl::StrFormat(
+            "%s warning: only %d of %d threads could be started", tag(c, "sweep"),
+            (*ex)->thread_count(), n));
+      }
+      gil.reset_stats();
+      const std::string head = absl::StrFormat("%s %d/%d: %d threads", tag(c, "sweep"),
+                                               step, steps, n);
+      LoadResult r = run_load(
+          **ex, built, *task, c.load, &peak,
+          [&](double elapsed, double total, const TimelineSample& s) {
+            progress.update(absl::StrFormat("%s  %.1f/%.1f s  %.0f tasks/s", head,
+                                            elapsed, total, s.throughput));
+          });
+      const SimulatedGilStats gs = gil.stats();
+      SweepRow row;
+      row.workload = c.workload;
+      row.load = load_name(c);
+      row.gil = c.gil;
+      row.threads = n;
+      row.repetition = rep;
+      row.seconds = r.measured_seconds;
+      row.completed = r.completed;
+      row.throughput = r.throughput;
+      row.p50_ms = r.p50_ms;
+      row.p95_ms = r.p95_ms;
+      row.p99_ms = r.p99_ms;
+      row.response_p99_ms = r.response_p99_ms;
+      row.cpu_percent = r.cpu_percent;
+      row.peak_rss_mb = peak.peak_mb();
+      row.beta = r.beta;
+      row.lock_wait_ratio = r.lock_wait_ratio;
+      row.gil_switches_per_s =
+          r.total_seconds > 0 ? gs.forced_switches / r.total_seconds : 0.0;
+      row.gil_busy_percent =
+          r.total_seconds > 0 ? 100.0 * gs.held_ns * 1e-9 / r.total_seconds : 0.0;
+      row.startup_s = std::chrono::duration<double>(built - start).count();
+      ex->reset();  // joins the (already stopped) workers
+      progress.finish(absl::StrFormat(
+          "%s  %.0f tasks/s  p99 %.2f ms  CPU %.0f%%  peak %.0f MiB", head,
+          row.throughput, row.p99_ms, row.cpu_percent, row.peak_rss_mb));
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows) {
+  std::map<int, std::vector<const SweepRow*>> by_threads;
+  for (const SweepRow& r : rows) by_threads[r.threads].push_back(&r);
+  std::vector<SweepPoint> points;
+  for (const auto& [threads, rs] : by_threads) {
+    auto field = [&rs](double SweepRow::*f) {
+      std::vector<double> v;
+      for (const SweepRow* r : rs) v.push_back(r->*f);
+      return v;
+    };
+    SweepPoint p;
+    p.threads = threads;
+    p.repetitions = static_cast<int>(rs.size());
+    const std::vector<double> tps = field(&SweepRow::throughput);
+    p.throughput = median(tps);
+    p.throughput_min = *std::min_element(tps.begin(), tps.end());
+    p.throughput_max = *std::max_element(tps.begin(), tps.end());
+    p.p50_ms = median(field(&SweepRow::p50_ms));
+    p.p99_ms = median(field(&SweepRow::p99_ms));
+    p.cpu_percent = median(field(&SweepRow::cpu_percent));
+    p.peak_rss_mb = median(field(&SweepRow::peak_rss_mb));
+    p.beta = median(field(&SweepRow::beta));
+    p.lock_wait_ratio = median(field(&SweepRow::lock_wait_ratio));
+    p.gil_switches_per_s = median(field(&SweepRow::gil_switches_per_s));
+    p.gil_busy_percent = median(field(&SweepRow::gil_busy_percent));
+    points.push_back(p);
+  }
+  return points;
+}
+
+SweepPoint best_static(const std::vector<SweepPoint>& points) {
+  SweepPoint best;
+  for (const SweepPoint& p : points) {
+    if (best.threads == 0 || p.throughput > best.throughput) best = p;
+  }
+  return best;
+}
+
+absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& best,
+                                         ProgressLine& progress) {
+  absl::StatusOr<WorkloadGenerator::Task> task = make_task(c);
+  if (!task.ok()) return task.status();
+  AdaptiveRun out;
+  LoadSpec spec = c.load;
+  spec.warmup = c.adaptive_duration / 2;
+  spec.measure = c.adaptive_duration - spec.warmup;
+  for (int rep = 1; rep <= c.repeat; ++rep) {
+    ExecutorBuilder builder;
+    if (c.process_cpu_signal) {
+      BetaVetoOptions options;
+      options.cpu_signal = CpuSignal::kProcess;
+      builder.policy<BetaVetoPolicy>(options);
+    } else {
+      builder.policy(c.policy);
+    }
+    builder.min_workers(c.min_workers)
+        .max_workers(c.max_workers)
+        .initial_workers(c.initial_workers);
+    if (!c.controller.empty()) {
+      if (absl::Status s = builder.apply_spec(c.controller); !s.ok()) return s;
+    }
+    PeakRssTracker peak;
+    absl::StatusOr<std::unique_ptr<Executor>> ex = builder.build();
+    if (!ex.ok()) return ex.status();
+    const Clock::time_point built = Clock::now();
+    const std::string head = absl::StrFormat("%s %s %d/%d", tag(c, "adaptive"),
+                                             c.policy, rep, c.repeat);
+    LoadResult r = run_load(
+        **ex, built, *task, spec, &peak,
+        [&](double elapsed, double total, const TimelineSample& s) {
+          progress.update(absl::StrFormat("%s  %.1f/%.1f s  %d threads  %.0f tasks/s",
+                                          head, elapsed, total, s.threads,
+                                          s.throughput));
+        });
+    AdaptiveRow row;
+    row.workload = c.workload;
+    row.policy = c.policy;
+    row.load = load_name(c);
+    row.gil = c.gil;
+    row.repetition = rep;
+    row.min_workers = c.min_workers;
+    row.max_workers = c.max_workers;
+    row.seconds = r.total_seconds;
+    row.throughput_total =
+        r.total_seconds > 0 ? r.total_completed / r.total_seconds : 0.0;
+    row.throughput_steady = r.throughput;
+    row.best_static_threads = best.threads;
+    row.best_static_throughput = best.throughput;
+    row.percent_of_best_steady =
+        best.throughput > 0 ? 100.0 * row.throughput_steady / best.throughput : NAN;
+    row.percent_of_best_total =
+        best.throughput > 0 ? 100.0 * row.throughput_total / best.throughput : NAN;
+    row.mean_threads_steady = r.mean_threads;
+    row.final_threads = r.final_threads;
+    row.max_threads = r.max_threads;
+    row.last_change_s = NAN;
+    for (const DecisionRecord& d : r.decisions) {
+      const double t = d.timestamp + r.executor_start_s;
+      if (d.decision == "scale_up") ++row.scale_ups;
+      if (d.decision == "scale_down") ++row.scale_downs;
+      if (d.decision == "hold") ++row.holds;
+      if (d.threads_after != d.threads_before) row.last_change_s = t;
+      DecisionRow dr;
+      dr.workload = c.workload;
+      dr.repetition = rep;
+      dr.t = t;
+      dr.threads_before = d.threads_before;
+      dr.requested = d.requested;
+      dr.threads_after = d.threads_after;
+      dr.decision = d.decision;
+      dr.reason = d.reason;
+      dr.blocking_ratio = d.blocking_ratio;
+      dr.lock_wait_ratio = d.lock_wait_ratio;
+      dr.cpu_percent = d.cpu_percent;
+      dr.process_cpu_percent = d.process_cpu_percent;
+      dr.throughput = d.throughput;
+      dr.queue_depth = d.queue_depth;
+      dr.policy = d.policy;
+      out.decisions.push_back(std::move(dr));
+    }
+    row.p50_ms = r.p50_ms;
+    row.p99_ms = r.p99_ms;
+    row.cpu_percent = r.cpu_percent;
+    row.peak_rss_mb = peak.peak_mb();
+    row.beta = r.beta;
+    row.lock_wait_ratio = r.lock_wait_ratio;
+    for (const TimelineSample& s : r.timeline) {
+      out.timeline.push_back({c.workload, c.policy, rep, s.t, s.threads, s.target,
+                              s.throughput, s.completed});
+    }
+    ex->reset();
+    progress.finish(absl::StrFormat(
+        "%s  steady %.0f tasks/s (%.1f%% of best static), %d threads at the end",
+        head, row.throughput_steady, row.percent_of_best_steady, row.final_threads));
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace betapool

@@ -1,0 +1,78 @@
+// File: lab/lab_runner.h
+//
+// The two measurements betapool-lab makes, on real threads:
+//  - run_sweep: a static pool of each size in config.threads, each for
+//    config.load.warmup + config.load.measure, repeated config.repeat times
+//    (repetitions interleaved over the whole sweep, so a slow spell on a
+//    shared machine does not land on one size only);
+//  - run_adaptive: the adaptive executor (config.policy, min..max workers,
+//    the seed's controller defaults unless config.controller overrides
+//    them) for config.adaptive_duration under the same load; its first half
+//    is convergence, its second half the steady state.
+//
+// The workload runs as "Python" under SimulatedGil::process_wide() when
+// config.gil is set.
+//
+// Example:
+//   betapool::ProgressLine progress(std::cerr, false);
+//   auto rows = betapool::run_sweep(config, progress);
+//   auto best = betapool::best_static(betapool::summarize_sweep(rows));
+//   auto adaptive = betapool::run_adaptive(config, best, progress);
+//
+// Errors: returns the executor builder's error (e.g. a bad --controller
+// value) as a status.
+// Thread safety: call from one thread; each run blocks it.
+#ifndef BETAPOOL_LAB_LAB_RUNNER_H_
+#define BETAPOOL_LAB_LAB_RUNNER_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lab/lab_config.h"
+#include "lab/lab_records.h"
+#include "lab/progress_line.h"
+
+namespace betapool {
+
+// One static pool size, medians over repetitions.
+struct SweepPoint {
+  int threads = 0;
+  int repetitions = 0;
+  double throughput = 0.0;  // median
+  double throughput_min = 0.0;
+  double throughput_max = 0.0;
+  double p50_ms = 0.0;
+  double p99_ms = 0.0;
+  double cpu_percent = 0.0;
+  double peak_rss_mb = 0.0;
+  double beta = 0.0;
+  double lock_wait_ratio = 0.0;
+  double gil_switches_per_s = 0.0;
+  double gil_busy_percent = 0.0;
+};
+
+struct AdaptiveRun {
+  std::vector<AdaptiveRow> rows;  // one per repetition
+  std::vector<TimelineRow> timeline;
+  std::vector<DecisionRow> decisions;
+};
+
+absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& config,
+                                                ProgressLine& progress);
+
+// Medians per thread count, in increasing thread order.
+std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows);
+
+// The point with the highest median throughput (ties: fewer threads).
+SweepPoint best_static(const std::vector<SweepPoint>& points);
+
+absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& config,
+                                         const SweepPoint& best,
+                                         ProgressLine& progress);
+
+// Median of `v` (mean of the middle two for even sizes); NaN when empty.
+double median(std::vector<double> v);
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_LAB_LAB_RUNNER_H_

@@ -1,0 +1,116 @@
+// File: lab/load_driver.h
+//
+// run_load: drives one executor with one workload for a warm-up and a
+// measurement window and measures what the lab reports per run —
+// throughput, task latency percentiles, process CPU %, peak memory, the
+// executor's blocking ratio and lock-wait share, and the thread count over
+// time.
+//
+// Load:
+//  - closed loop (the paper's benchmark: a backlog that never runs dry):
+//    `clients` tasks are kept in flight; each finished task submits the
+//    next. Use the same `clients` for every pool compared, at least the
+//    largest pool size, so every pool sees the same offered load.
+//  - open loop: a driver thread submits at Poisson or burst arrival times
+//    (absolute schedule, no drift); at most `max_outstanding` tasks may be
+//    waiting, further arrivals are counted as dropped.
+//
+// Latency is a task's run time on its worker (the paper's measure: time
+// inside the task, GIL waits included); response time adds the queueing
+// before it started (meaningful for open loop only).
+//
+// At the end the driver stops submitting and calls executor.shutdown_now():
+// queued tasks are discarded, running ones finish.
+//
+// Example:
+//   auto ex = betapool::ExecutorBuilder().policy("static")
+//                 .min_workers(8).max_workers(8).initial_workers(8).build().value();
+//   auto built = std::chrono::steady_clock::now();
+//   betapool::LoadSpec spec;  // closed loop, 0.5 s warm-up, 2 s measured
+//   betapool::LoadResult r = betapool::run_load(*ex, built, task, spec, nullptr, {});
+//
+// Thread safety: run_load blocks the calling thread for warmup + measure.
+#ifndef BETAPOOL_LAB_LOAD_DRIVER_H_
+#define BETAPOOL_LAB_LOAD_DRIVER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "core/executor.h"
+#include "core/scaling_decision.h"
+#include "lab/burst_arrival_generator.h"
+#include "lab/process_stats.h"
+#include "lab/workload_generator.h"
+
+namespace betapool {
+
+struct LoadSpec {
+  enum class Mode { kClosed, kOpen };
+  enum class Arrival { kPoisson, kBurst };
+
+  Mode mode = Mode::kClosed;
+  int clients = 64;  // closed loop: tasks in flight
+
+  Arrival arrival = Arrival::kPoisson;  // open loop
+  double rate = 100.0;                  // Poisson rate, tasks/s
+  BurstArrivalOptions burst;            // burst arrivals
+  int64_t max_outstanding = 100000;
+
+  absl::Duration warmup = absl::Milliseconds(500);
+  absl::Duration measure = absl::Seconds(2);
+  absl::Duration sample_every = absl::Milliseconds(250);
+  uint64_t seed = 1;
+};
+
+// One point of the thread-count-over-time series.
+struct TimelineSample {
+  double t = 0.0;            // seconds since the load started
+  int threads = 0;           // live worker threads
+  int target = 0;            // the controller's target
+  double throughput = 0.0;   // completions/s since the previous sample
+  int64_t completed = 0;     // since the load started
+};
+
+struct LoadResult {
+  double measured_seconds = 0.0;
+  int64_t completed = 0;      // in the measurement window
+  double throughput = 0.0;    // completed / measured_seconds
+  double total_seconds = 0.0;  // warm-up + measurement
+  int64_t total_completed = 0;
+  double p50_ms = 0.0, p95_ms = 0.0, p99_ms = 0.0;  // run time
+  double response_p50_ms = 0.0, response_p99_ms = 0.0;
+  int64_t latency_samples = 0;
+  double cpu_percent = 0.0;    // process CPU over the window, % of allowed CPUs
+  double beta = 0.0;           // mean of the controller's window beta (NaN: none)
+  double lock_wait_ratio = 0.0;  // mean per-tick lock-wait share (NaN: none)
+  double mean_threads = 0.0;   // time-weighted over the window
+  int max_threads = 0;
+  int final_threads = 0;
+  int64_t dropped_arrivals = 0;  // open loop only
+  // When the executor was built, in seconds relative to the load start
+  // (slightly negative): add it to a DecisionRecord's timestamp to place
+  // the decision on the load's time axis.
+  double executor_start_s = 0.0;
+  std::vector<TimelineSample> timeline;
+  std::vector<DecisionRecord> decisions;  // whole run
+};
+
+// Called after every timeline sample: elapsed and total seconds, the latest
+// sample.
+using LoadProgress =
+    std::function<void(double elapsed, double total, const TimelineSample& s)>;
+
+// Runs `task` on `executor` as `spec` says. `executor_built` is when the
+// executor was built (the origin of its decision timestamps). `peak`, if
+// given, is sampled during the run.
+LoadResult run_load(Executor& executor,
+                    std::chrono::steady_clock::time_point executor_built,
+                    const WorkloadGenerator::Task& task, const LoadSpec& spec,
+                    PeakRssTracker* peak, const LoadProgress& progress);
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_LAB_LOAD_DRIVER_H_

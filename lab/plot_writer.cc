@@ -1,0 +1,140 @@
+#include "lab/plot_writer.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "lab/record_writer.h"
+
+namespace betapool {
+namespace {
+
+// Single-quoted for gnuplot and for the shell.
+std::string quoted(const std::string& s) {
+  return absl::StrCat("'", absl::StrReplaceAll(s, {{"'", "'\\''"}}), "'");
+}
+
+std::string gp_string(const std::string& s) {
+  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\\", "\\\\"}, {"\"", "\\\""}}),
+                      "\"");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
+  namespace fs = std::filesystem;
+  const std::string sweep_dat = in.prefix + "_plot_sweep.dat";
+  const std::string adaptive_dat = in.prefix + "_plot_adaptive.dat";
+  const std::string timeline_dat = in.prefix + "_plot_timeline.dat";
+  const std::string script = in.prefix + ".gp";
+  const std::string svg = in.prefix + ".svg";
+  auto path = [&in](const std::string& name) {
+    return (fs::path(in.out_dir) / name).string();
+  };
+
+  std::string data = "# threads median_tps min_tps max_tps\n";
+  for (const SweepPoint& p : in.sweep) {
+    absl::StrAppendFormat(&data, "%d %.3f %.3f %.3f\n", p.threads, p.throughput,
+                          p.throughput_min, p.throughput_max);
+  }
+  if (absl::Status s = internal::write_text_file(path(sweep_dat), data); !s.ok()) return s;
+
+  const bool compare = in.adaptive_throughput.has_value();
+  int max_threads = 1;
+  if (compare) {
+    if (absl::Status s = internal::write_text_file(
+            path(adaptive_dat), absl::StrFormat("# mean_threads steady_tps\n%.3f %.3f\n",
+                                                in.adaptive_mean_threads,
+                                                *in.adaptive_throughput));
+        !s.ok()) {
+      return s;
+    }
+    // Throughput smoothed over the trailing second (samples are 0.25 s).
+    std::string tl = "# t threads target tps_1s\n";
+    for (const TimelineRow& r : in.timeline) max_threads = std::max(max_threads, r.threads);
+    std::deque<std::pair<double, int64_t>> window;
+    for (const TimelineRow& r : in.timeline) {
+      if (r.repetition != 1) continue;
+      window.push_back({r.t, r.completed});
+      while (window.size() > 1 && r.t - window.front().first > 1.0) window.pop_front();
+      double tps = r.throughput;
+      if (window.size() > 1) {
+        const double dt = window.back().first - window.front().first;
+        if (dt > 0) tps = (window.back().second - window.front().second) / dt;
+      }
+      absl::StrAppendFormat(&tl, "%.3f %d %d %.3f\n", r.t, r.threads, r.target, tps);
+    }
+    if (absl::Status s = internal::write_text_file(path(timeline_dat), tl); !s.ok()) return s;
+  }
+
+  std::string gp;
+  absl::StrAppend(&gp, "# Drawn by betapool-lab; run `gnuplot ", script,
+                  "` in this directory to redraw.\n");
+  absl::StrAppendFormat(&gp,
+                        "set terminal svg size 960,%d dynamic noenhanced background "
+                        "rgb 'white' font 'sans,12'\n",
+                        compare ? 820 : 480);
+  absl::StrAppend(&gp, "set output ", quoted(svg), "\n");
+  if (compare) {
+    absl::StrAppend(&gp, "set multiplot layout 2,1 title ", gp_string(in.title), "\n");
+  } else {
+    absl::StrAppend(&gp, "set title ", gp_string(in.title), "\n");
+  }
+  absl::StrAppend(&gp,
+                  "set grid\nset key inside left top opaque box\n"
+                  "set logscale x 2\nset xlabel 'threads in the pool'\n"
+                  "set ylabel 'tasks/s'\nset format y '%.0s%c'\n");
+  double top = in.adaptive_throughput.value_or(0.0);
+  for (const SweepPoint& p : in.sweep) top = std::max(top, p.throughput_max);
+  // Headroom above the curve for the key.
+  absl::StrAppendFormat(&gp, "set yrange [0:%g]\n", top > 0 ? top * 1.45 : 1.0);
+  if (!in.sweep.empty()) {
+    absl::StrAppendFormat(&gp, "set xrange [%g:%g]\n", in.sweep.front().threads / 1.4,
+                          in.sweep.back().threads * 1.4);
+  }
+  std::string plot = absl::StrCat(
+      "plot ", quoted(sweep_dat),
+      " using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'static pools (median, min..max)'");
+  if (compare) {
+    absl::StrAppend(&plot, ", \\\n  ", *in.adaptive_throughput,
+                    " with lines dt 2 lw 2 title ",
+                    gp_string(absl::StrCat(in.adaptive_label, ", steady state")),
+                    ", \\\n  ", quoted(adaptive_dat),
+                    " using 1:2 with points pt 9 ps 2.5 title ",
+                    gp_string(absl::StrCat(in.adaptive_label, " at its mean thread count")));
+  }
+  absl::StrAppend(&gp, plot, "\n");
+  if (compare) {
+    absl::StrAppend(
+        &gp,
+        "unset logscale x\nset format y '%g'\nset xlabel 'seconds since the load "
+        "started'\nset ylabel 'threads'\nset y2label 'tasks/s (1 s average)'\n"
+        "set y2tics\nset ytics nomirror\nset y2range [0:*]\nset format y2 '%.0s%c'\n"
+        "set key inside right bottom opaque box\n",
+        absl::StrFormat("set yrange [0:%d]\n", max_threads + max_threads / 5 + 1),
+        "set xrange [0:*]\nset title ",
+        gp_string(absl::StrCat(in.adaptive_label, ": thread count over time (first run)")),
+        "\nplot ", quoted(timeline_dat),
+        " using 1:2 with steps lw 2 title 'threads', \\\n  ", quoted(timeline_dat),
+        " using 1:4 axes x1y2 with lines lw 1 lc rgb 'gray50' title 'tasks/s'\n"
+        "unset multiplot\n");
+  }
+  if (absl::Status s = internal::write_text_file(path(script), gp); !s.ok()) return s;
+
+  const std::string command =
+      absl::StrCat("cd ", quoted(in.out_dir), " && gnuplot ", quoted(script),
+                   " 2>/dev/null");
+  const int rc = std::system(command.c_str());
+  if (rc != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "gnuplot failed or is not installed (exit status ", rc,
+        "); install gnuplot-nox and run `gnuplot ", script, "` in ", in.out_dir));
+  }
+  return path(svg);
+}
+
+}  // namespace betapool

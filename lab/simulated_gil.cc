@@ -1,0 +1,163 @@
+#include "lab/simulated_gil.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "core/wait_accounting.h"
+
+namespace betapool {
+namespace {
+
+// A per-thread address identifies the holder (CPython uses the tstate).
+thread_local char tls_identity;
+
+const void* self() { return &tls_identity; }
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr absl::Duration kMinInterval = absl::Microseconds(1);
+
+}  // namespace
+
+SimulatedGil::SimulatedGil(absl::Duration switch_interval)
+    : interval_(std::max(switch_interval, kMinInterval)) {}
+
+SimulatedGil& SimulatedGil::process_wide() {
+  static SimulatedGil* const gil = new SimulatedGil();
+  return *gil;
+}
+
+bool SimulatedGil::take_locked(const void* me) {
+  bool waited = false;
+  if (locked_) {
+    waited = true;
+    ++waiters_;
+    while (locked_) {
+      const uint64_t saved = switch_number_;
+      const bool timed_out = lock_released_.WaitWithTimeout(&mu_, interval_);
+      // A whole interval without any switch: ask the holder to drop it.
+      if (timed_out && locked_ && switch_number_ == saved) {
+        if (!drop_request_.load(std::memory_order_relaxed)) {
+          ++stats_.drop_requests;
+        }
+        drop_request_.store(true, std::memory_order_relaxed);
+      }
+    }
+    --waiters_;
+  }
+  locked_ = true;
+  taken_at_ns_ = steady_ns();
+  holder_.store(me, std::memory_order_relaxed);
+  last_holder_ = me;
+  ++switch_number_;
+  switched_.SignalAll();
+  // The request was addressed to the previous holder (CPython resets it).
+  drop_request_.store(false, std::memory_order_relaxed);
+  ++stats_.acquisitions;
+  if (waited) ++stats_.contended_acquisitions;
+  return waited;
+}
+
+void SimulatedGil::drop_locked() {
+  stats_.held_ns += steady_ns() - taken_at_ns_;
+  locked_ = false;
+  holder_.store(nullptr, std::memory_order_relaxed);
+  lock_released_.Signal();
+}
+
+void SimulatedGil::acquire() {
+  const void* me = self();
+  const int64_t start = steady_ns();
+  int64_t waited_ns = 0;
+  {
+    MutexLock lock(&mu_);
+    if (take_locked(me)) {
+      waited_ns = steady_ns() - start;
+      stats_.total_wait_ns += waited_ns;
+    }
+  }
+  report_lock_wait(waited_ns);
+}
+
+void SimulatedGil::release() {
+  const void* me = self();
+  const int64_t start = steady_ns();
+  int64_t waited_ns = 0;
+  {
+    MutexLock lock(&mu_);
+    drop_locked();
+    // FORCE_SWITCHING: a pending request means a waiter has starved for a
+    // whole interval; do not return (and possibly re-take the lock) before
+    // it, or another thread, has had it.
+    if (drop_request_.load(std::memory_order_relaxed) && waiters_ > 0 &&
+        last_holder_ == me) {
+      drop_request_.store(false, std::memory_order_relaxed);
+      while (last_holder_ == me) switched_.Wait(&mu_);
+      waited_ns = steady_ns() - start;
+      stats_.total_wait_ns += waited_ns;
+    }
+  }
+  report_lock_wait(waited_ns);
+}
+
+bool SimulatedGil::yield_for_waiter() {
+  const void* me = self();
+  const int64_t start = steady_ns();
+  int64_t waited_ns = 0;
+  {
+    MutexLock lock(&mu_);
+    if (!drop_request_.load(std::memory_order_relaxed) || !locked_ ||
+        last_holder_ != me) {
+      return false;  // the request was already served, or we are not holder
+    }
+    ++stats_.forced_switches;
+    drop_locked();
+    if (waiters_ > 0) {
+      drop_request_.store(false, std::memory_order_relaxed);
+      while (last_holder_ == me) switched_.Wait(&mu_);
+    }
+    take_locked(me);
+    waited_ns = steady_ns() - start;
+    stats_.total_wait_ns += waited_ns;
+  }
+  report_lock_wait(waited_ns);
+  return true;
+}
+
+bool SimulatedGil::held_by_current_thread() const {
+  return holder_.load(std::memory_order_relaxed) == self();
+}
+
+absl::Status SimulatedGil::set_switch_interval(absl::Duration interval) {
+  if (interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("switch_interval = ", absl::FormatDuration(interval),
+                     ": must be positive"));
+  }
+  MutexLock lock(&mu_);
+  interval_ = std::max(interval, kMinInterval);
+  return absl::OkStatus();
+}
+
+absl::Duration SimulatedGil::switch_interval() const {
+  MutexLock lock(&mu_);
+  return interval_;
+}
+
+SimulatedGilStats SimulatedGil::stats() const {
+  MutexLock lock(&mu_);
+  return stats_;
+}
+
+void SimulatedGil::reset_stats() {
+  MutexLock lock(&mu_);
+  stats_ = SimulatedGilStats{};
+}
+
+}  // namespace betapool

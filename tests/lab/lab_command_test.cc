@@ -1,0 +1,133 @@
+// Runs the built betapool-lab binary: its command-line errors, and one short
+// end-to-end run of each command (a few seconds in all).
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#ifndef BETAPOOL_LAB_BINARY
+#error "BETAPOOL_LAB_BINARY must name the betapool-lab executable"
+#endif
+
+namespace {
+
+using ::testing::HasSubstr;
+
+struct LabRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::string scratch_dir(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                                    ("betapool_lab_" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+LabRun run_lab(const std::string& args, const std::string& dir) {
+  const std::string out = dir + "/stdout.txt";
+  const std::string err = dir + "/stderr.txt";
+  const std::string cmd = std::string(BETAPOOL_LAB_BINARY) + " " + args + " > " + out +
+                          " 2> " + err;
+  const int status = std::system(cmd.c_str());
+  LabRun r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+int count_lines(const std::string& path) {
+  std::ifstream f(path);
+  int n = 0;
+  for (std::string l; std::getline(f, l);) ++n;
+  return n;
+}
+
+bool gnuplot_installed() { return std::system("gnuplot --version > /dev/null 2>&1") == 0; }
+
+TEST(LabCommandTest, UnknownFlagListsAcceptedFlags) {
+  const std::string dir = scratch_dir("badflag");
+  const LabRun r = run_lab("sweep --thread=4", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown flag --thread"));
+  EXPECT_THAT(r.err, HasSubstr("accepted flags"));
+  EXPECT_THAT(r.err, HasSubstr("--threads"));
+}
+
+TEST(LabCommandTest, BadValuesSayWhatIsAccepted) {
+  const std::string dir = scratch_dir("badvalues");
+  LabRun r = run_lab("sweep --workload=nope", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown workload 'nope'; known workloads: mixed"));
+  r = run_lab("sweep --threads=0,8", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("[1, 4096]"));
+  r = run_lab("sweep --threads=1,99999", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_lab("sweep --duration=-2s", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--duration=-2s: must be a positive"));
+  r = run_lab("frobnicate", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("accepted commands"));
+  r = run_lab("compare --policy=nope", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("beta_veto"));
+}
+
+TEST(LabCommandTest, ShortCompareRunWritesTablesFilesAndPlot) {
+  const std::string dir = scratch_dir("compare");
+  const LabRun r = run_lab(
+      "compare --workload=mixed --threads=1,4 --warmup=100ms --duration=300ms "
+      "--adaptive_duration=1s --out=" + dir + "/out",
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("workload mixed"));
+  EXPECT_THAT(r.out, HasSubstr("Peak:"));
+  EXPECT_THAT(r.out, HasSubstr("Adaptive executor: policy beta_veto"));
+  EXPECT_THAT(r.out, HasSubstr("% of the best static pool"));
+  EXPECT_THAT(r.err, HasSubstr("[sweep mixed] 2/2: 4 threads"));  // progress
+  const std::string out = dir + "/out/";
+  EXPECT_EQ(count_lines(out + "mixed_sweep.csv"), 3);  // header + 2 sizes
+  EXPECT_EQ(count_lines(out + "mixed_adaptive.csv"), 2);
+  EXPECT_GT(count_lines(out + "mixed_timeline.csv"), 1);
+  EXPECT_GT(count_lines(out + "mixed_decisions.csv"), 0);
+  EXPECT_TRUE(std::filesystem::exists(out + "mixed.gp"));
+  if (gnuplot_installed()) {
+    EXPECT_THAT(slurp(out + "mixed.svg"), HasSubstr("<svg"));
+  }
+}
+
+TEST(LabCommandTest, ShortSweepWithoutGilWritesJsonLines) {
+  const std::string dir = scratch_dir("sweep");
+  const LabRun r = run_lab(
+      "sweep --workload=io --nogil --threads=2 --warmup=0s --duration=200ms --noplot "
+      "--format=jsonl --out=" + dir + "/out",
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("no GIL"));
+  const std::string rows = slurp(dir + "/out/io_nogil_sweep.jsonl");
+  EXPECT_THAT(rows, HasSubstr("{\"workload\":\"io\",\"load\":\"closed\",\"gil\":false,"
+                              "\"threads\":2,"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out/io_nogil.svg"));
+}
+
+}  // namespace
