@@ -1,8 +1,11 @@
 #include "core/builtins.h"
 
+#include "collectors/json_lines_sink.h"
 #include "core/component_registry.h"
 #include "policies/beta_veto_policy.h"
 #include "policies/static_policy.h"
+#include "sensors/cgroup_cpu_sensor.h"
+#include "sensors/pressure_sensor.h"
 #include "sensors/proc_stat_sensor.h"
 #include "sensors/thread_cpu_clock.h"
 
@@ -14,8 +17,12 @@ void register_builtins(ComponentRegistryBuilder& builder) {
   register_static_policy(builder);
   // Sensors.
   register_proc_stat_sensor(builder);
+  register_cgroup_cpu_sensor(builder);
+  register_pressure_sensor(builder);
   // Clocks.
   register_thread_cpu_clock(builder);
+  // Sinks.
+  register_json_lines_sink(builder);
 }
 
 }  // namespace betapool

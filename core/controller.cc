@@ -169,6 +169,10 @@ DecisionRecord Controller::tick() {
   record.throughput = or_nan(s.interval.throughput());
   record.queue_depth = static_cast<long>(s.queue_depth);
   record.policy = std::string(policy_->name());
+  record.tasks_completed = s.total_completed;
+  record.pressure_some_percent = or_nan(s.cpu.pressure_some_percent);
+  record.throttled_percent = or_nan(s.cpu.throttled_percent);
+  record.effective_cpus = or_nan(s.cpu.effective_cpus);
 
   ExperimentLogEntry entry;
   entry.timestamp = now;
@@ -179,6 +183,7 @@ DecisionRecord Controller::tick() {
   entry.p50_latency = s.window.p50_latency;
   entry.p99_latency = s.window.p99_latency;
   entry.queue_depth = record.queue_depth;
+  entry.p95_latency = s.window.p95_latency;
 
   for (auto& sink : sinks_) {
     sink->on_tick(entry);

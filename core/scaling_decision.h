@@ -6,6 +6,7 @@
 #define BETAPOOL_CORE_SCALING_DECISION_H_
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -42,13 +43,21 @@ struct DecisionRecord {
   double throughput = 0.0;       // interval tasks/s
   long queue_depth = 0;
   std::string policy;
+  // Appended for the metrics sinks (PrometheusSink): tasks completed since
+  // the executor started, and the sensor's container readings (NaN:
+  // unavailable; see CpuReading).
+  int64_t tasks_completed = 0;
+  double pressure_some_percent = 0.0;
+  double throttled_percent = 0.0;
+  double effective_cpus = 0.0;
 
-  static constexpr std::array<const char*, 13> kFieldNames{
+  static constexpr std::array<const char*, 17> kFieldNames{
       "timestamp",       "threads_before", "requested",
       "threads_after",   "decision",       "reason",
       "blocking_ratio",  "lock_wait_ratio", "cpu_percent",
       "process_cpu_percent", "throughput", "queue_depth",
-      "policy"};
+      "policy",          "tasks_completed", "pressure_some_percent",
+      "throttled_percent", "effective_cpus"};
 };
 
 // The seed's experiment-log row, one per tick.
@@ -61,10 +70,12 @@ struct ExperimentLogEntry {
   double p50_latency = 0.0;
   double p99_latency = 0.0;
   long queue_depth = 0;
+  double p95_latency = 0.0;  // appended (not in the seed's row)
 
-  static constexpr std::array<const char*, 8> kFieldNames{
+  static constexpr std::array<const char*, 9> kFieldNames{
       "timestamp",  "active_threads", "blocking_ratio", "cpu_percent",
-      "throughput", "p50_latency",    "p99_latency",    "queue_depth"};
+      "throughput", "p50_latency",    "p99_latency",    "queue_depth",
+      "p95_latency"};
 };
 
 }  // namespace betapool

@@ -12,6 +12,26 @@ namespace betapool {
 BetaVetoPolicy::BetaVetoPolicy(ControllerConfig config, Options options)
     : config_(config), options_(options) {}
 
+void BetaVetoPolicy::veto_growth(const CpuReading& cpu, int& step,
+                                 std::string& reason) const {
+  const auto check = [&](const std::optional<double>& limit,
+                         const std::optional<double>& value,
+                         const char* what) {
+    if (!limit || step == 0) return;
+    if (!value) {
+      reason += absl::StrFormat(" (%s unavailable)", what);
+    } else if (*value > *limit) {
+      step = 0;
+      reason = absl::StrFormat("%s but %s %.1f%% > %.1f%%: growth vetoed",
+                               reason, what, *value, *limit);
+    }
+  };
+  check(options_.max_pressure_some_percent, cpu.pressure_some_percent,
+        "cpu pressure");
+  check(options_.max_throttled_percent, cpu.throttled_percent,
+        "quota throttling");
+}
+
 ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
   const int current = s.current_workers;
   const absl::Duration since_change = s.now - last_change_;
@@ -44,6 +64,8 @@ ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
       reason = absl::StrFormat("beta %.2f > %.2f and cpu %s < %.0f%%", beta,
                                config_.beta_high_threshold, cpu_text,
                                config_.cpu_upper_threshold);
+      // The optional vetoes only ever turn this scale-up into a hold.
+      veto_growth(s.cpu, step, reason);
     } else {
       reason = absl::StrFormat("beta %.2f > %.2f but cpu %s", beta,
                                config_.beta_high_threshold, cpu_text);

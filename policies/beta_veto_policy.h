@@ -9,6 +9,9 @@
 //      (betapool's fix: an idle pool is no evidence of I/O-bound work);
 //   4. beta > beta_high: CPU < cpu_upper -> scale up by scale_up_step,
 //                        otherwise hold (CPU saturated or unavailable);
+//                        opt-in (BetaVetoOptions, off by default): hold
+//                        instead when CPU pressure or quota throttling is
+//                        above a threshold;
 //   5. beta < beta_low                   -> scale down by scale_down_step
 //                                           (the "GIL safety veto");
 //   6. CPU > cpu_upper                   -> scale down;
@@ -27,6 +30,8 @@
 #ifndef BETAPOOL_POLICIES_BETA_VETO_POLICY_H_
 #define BETAPOOL_POLICIES_BETA_VETO_POLICY_H_
 
+#include <optional>
+
 #include "absl/time/time.h"
 #include "core/controller_config.h"
 #include "core/scaling_policy.h"
@@ -43,6 +48,14 @@ enum class CpuSignal {
 
 struct BetaVetoOptions {
   CpuSignal cpu_signal = CpuSignal::kSystem;
+  // Container/pressure vetoes, off by default (the seed's behaviour). When
+  // set, a scale-up the seed's rule would take (step 4) is held instead if
+  // the reading's pressure_some_percent (PSI some avg10) or
+  // throttled_percent is above the threshold: more threads would only queue
+  // for a CPU or for the quota. A reading the sensor could not take does
+  // not veto (the reason says it was unavailable). Values are 0-100.
+  std::optional<double> max_pressure_some_percent;
+  std::optional<double> max_throttled_percent;
 };
 
 class BetaVetoPolicy : public ScalingPolicy {
@@ -57,6 +70,9 @@ class BetaVetoPolicy : public ScalingPolicy {
   const ControllerConfig& config() const { return config_; }
 
  private:
+  // Applies the optional pressure/throttling vetoes to a scale-up.
+  void veto_growth(const CpuReading& cpu, int& step, std::string& reason) const;
+
   ControllerConfig config_;
   Options options_;
   absl::Duration last_change_ = absl::ZeroDuration();
