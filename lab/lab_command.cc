@@ -95,26 +95,36 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
 
   if (c.command != LabCommand::kSweep) {
     const SweepPoint best = best_static(points);
-    absl::StatusOr<AdaptiveRun> adaptive = run_adaptive(c, best, progress);
-    if (!adaptive.ok()) {
-      err << "betapool-lab: " << adaptive.status().message() << "\n";
+    AdaptiveRun all;
+    std::vector<std::pair<std::string, std::vector<AdaptiveRow>>> per_policy;
+    for (const std::string& policy : c.policies) {
+      absl::StatusOr<AdaptiveRun> adaptive = run_adaptive(c, policy, best, progress);
+      if (!adaptive.ok()) {
+        err << "betapool-lab: " << adaptive.status().message() << "\n";
+        return 1;
+      }
+      std::vector<double> steady, threads;
+      for (const AdaptiveRow& r : adaptive->rows) {
+        steady.push_back(r.throughput_steady);
+        threads.push_back(r.mean_threads_steady);
+      }
+      plot.adaptive.push_back(
+          {policy, median(steady), median(threads), adaptive->timeline});
+      per_policy.push_back({policy, adaptive->rows});
+      all.rows.insert(all.rows.end(), adaptive->rows.begin(), adaptive->rows.end());
+      all.timeline.insert(all.timeline.end(), adaptive->timeline.begin(),
+                          adaptive->timeline.end());
+      all.decisions.insert(all.decisions.end(), adaptive->decisions.begin(),
+                           adaptive->decisions.end());
+    }
+    if (!write(c, "adaptive", all.rows, written, err) ||
+        !write(c, "timeline", all.timeline, written, err) ||
+        !write(c, "decisions", all.decisions, written, err)) {
       return 1;
     }
-    if (!write(c, "adaptive", adaptive->rows, written, err) ||
-        !write(c, "timeline", adaptive->timeline, written, err) ||
-        !write(c, "decisions", adaptive->decisions, written, err)) {
-      return 1;
+    for (const auto& [policy, rows] : per_policy) {
+      print_adaptive_summary(out, c, policy, best, rows);
     }
-    print_adaptive_summary(out, c, best, adaptive->rows);
-    std::vector<double> steady, threads;
-    for (const AdaptiveRow& r : adaptive->rows) {
-      steady.push_back(r.throughput_steady);
-      threads.push_back(r.mean_threads_steady);
-    }
-    plot.adaptive_throughput = median(steady);
-    plot.adaptive_mean_threads = median(threads);
-    plot.adaptive_label = absl::StrCat("adaptive (", c.policy, ")");
-    plot.timeline = adaptive->timeline;
   }
 
   if (c.plot) {

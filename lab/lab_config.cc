@@ -196,14 +196,21 @@ absl::StatusOr<LabConfig> make_lab_config(
   c.repeat = raw.repeat;
 
   // The adaptive executor.
-  const std::vector<std::string> policies =
+  const std::vector<std::string> registered =
       ComponentRegistry::builtin().policy_names();
-  if (std::find(policies.begin(), policies.end(), raw.policy) == policies.end()) {
-    return bad("policy", raw.policy,
-               absl::StrCat("accepted (registered policies): ",
-                            absl::StrJoin(policies, ", ")));
+  for (absl::string_view part : absl::StrSplit(raw.policy, ',')) {
+    const std::string name(absl::StripAsciiWhitespace(part));
+    if (std::find(registered.begin(), registered.end(), name) == registered.end()) {
+      return bad("policy", raw.policy,
+                 absl::StrCat("unknown policy '", name,
+                              "'; accepted (registered policies, comma-separated "
+                              "to compare several): ",
+                              absl::StrJoin(registered, ", ")));
+    }
+    if (std::find(c.policies.begin(), c.policies.end(), name) == c.policies.end()) {
+      c.policies.push_back(name);
+    }
   }
-  c.policy = raw.policy;
   if (raw.min_workers < 1 || raw.min_workers > kMaxLabThreads) {
     return bad("min_workers", absl::StrCat(raw.min_workers), "accepted: 1 to 4096");
   }
@@ -233,7 +240,8 @@ absl::StatusOr<LabConfig> make_lab_config(
   }
   c.controller = raw.controller;
   if (raw.cpu_signal == "process") {
-    if (raw.policy != "beta_veto") {
+    if (std::find(c.policies.begin(), c.policies.end(), "beta_veto") ==
+        c.policies.end()) {
       return bad("cpu_signal", raw.cpu_signal,
                  absl::StrCat("applies to --policy=beta_veto only (got --policy=",
                               raw.policy, "); accepted: system"));

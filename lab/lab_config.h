@@ -56,7 +56,7 @@ struct RawLabFlags {
   bool gil = true;
   absl::Duration switch_interval = absl::Milliseconds(5);
   int repeat = 1;
-  std::string policy = "beta_veto";
+  std::string policy = "beta_veto";  // comma-separated: several compared
   int min_workers = 4;
   int max_workers = 64;
   int initial_workers = 0;  // 0: min_workers
@@ -77,7 +77,7 @@ struct LabConfig {
   bool gil = true;
   absl::Duration switch_interval;
   int repeat = 1;
-  std::string policy;
+  std::vector<std::string> policies;  // each run against the same sweep
   int min_workers = 4;
   int max_workers = 64;
   int initial_workers = 4;

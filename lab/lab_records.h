@@ -37,13 +37,16 @@ struct SweepRow {
   double gil_switches_per_s = 0.0;  // forced switches (drop requests served)
   double gil_busy_percent = 0.0;    // share of the run the GIL was held
   double startup_s = 0.0;        // building the pool (starting its threads)
+  double machine_cpu_percent = 0.0;  // all processes, over the window
+  double load_average = 0.0;         // 1-minute load average at the end
 
-  static constexpr std::array<const char*, 19> kFieldNames{
+  static constexpr std::array<const char*, 21> kFieldNames{
       "workload",   "load",          "gil",          "threads",
       "repetition", "seconds",       "completed",    "throughput",
       "p50_ms",     "p95_ms",        "p99_ms",       "response_p99_ms",
       "cpu_percent", "peak_rss_mb",  "beta",         "lock_wait_ratio",
-      "gil_switches_per_s", "gil_busy_percent", "startup_s"};
+      "gil_switches_per_s", "gil_busy_percent", "startup_s",
+      "machine_cpu_percent", "load_average"};
 };
 
 struct AdaptiveRow {
@@ -74,8 +77,14 @@ struct AdaptiveRow {
   double peak_rss_mb = 0.0;
   double beta = 0.0;
   double lock_wait_ratio = 0.0;
+  // The policy's most frequent reason, numbers masked ("beta #.# > #.# but
+  // cpu #%"), and the share of ticks that gave it.
+  std::string top_reason;
+  double top_reason_share = 0.0;
+  double machine_cpu_percent = 0.0;  // second half, all processes
+  double load_average = 0.0;
 
-  static constexpr std::array<const char*, 27> kFieldNames{
+  static constexpr std::array<const char*, 31> kFieldNames{
       "workload",          "policy",
       "load",              "gil",
       "repetition",        "min_workers",
@@ -89,7 +98,9 @@ struct AdaptiveRow {
       "last_change_s",     "p50_ms",
       "p99_ms",            "cpu_percent",
       "peak_rss_mb",       "beta",
-      "lock_wait_ratio"};
+      "lock_wait_ratio",   "top_reason",
+      "top_reason_share",  "machine_cpu_percent",
+      "load_average"};
 };
 
 struct TimelineRow {

@@ -1,5 +1,6 @@
 #include "lab/lab_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -29,12 +30,12 @@ std::string tps(double v) {
   return out;
 }
 
-std::string controller_text(const LabConfig& c) {
+std::string controller_text(const LabConfig& c, const std::string& policy) {
   std::string text =
       c.controller.empty()
-          ? "seed controller defaults: 0.5 s ticks, 2 s stabilization, +2/-1 steps"
-          : absl::StrCat("controller overrides: ", c.controller);
-  if (c.policy == "beta_veto") {
+          ? "the seed's ControllerConfig (0.5 s ticks, 2 s stabilization, +2/-1 steps)"
+          : absl::StrCat("ControllerConfig overrides: ", c.controller);
+  if (policy == "beta_veto") {
     absl::StrAppend(&text, c.process_cpu_signal
                                ? ", CPU = this process's share"
                                : ", CPU = whole machine (the seed's reading)");
@@ -118,6 +119,16 @@ void print_sweep_table(std::ostream& out, const LabConfig& c,
     out << ".";
   }
   out << "\n(paper: a saturation cliff of >= 20 % at >= 512 threads)\n";
+  std::vector<double> machine, load;
+  for (const SweepPoint& p : points) {
+    machine.push_back(p.machine_cpu_percent);
+    load.push_back(p.load_average);
+  }
+  out << absl::StrFormat(
+      "The machine during the sweep (all processes): CPU %s %% median, load average "
+      "%s..%s.\n",
+      num(median(machine), 0), num(*std::min_element(load.begin(), load.end()), 1),
+      num(*std::max_element(load.begin(), load.end()), 1));
   out << "tasks/s and latencies are medians over repetitions; latency is the time "
          "inside the task (GIL waits included); beta and lock are the executor's "
          "blocking ratio and lock-wait share; GIL % is the share of time the simulated GIL "
@@ -125,7 +136,7 @@ void print_sweep_table(std::ostream& out, const LabConfig& c,
 }
 
 void print_adaptive_summary(std::ostream& out, const LabConfig& c,
-                            const SweepPoint& best,
+                            const std::string& policy, const SweepPoint& best,
                             const std::vector<AdaptiveRow>& rows) {
   if (rows.empty()) return;
   std::vector<double> steady, total, pct_steady, pct_total, mean_threads;
@@ -139,8 +150,8 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
   const AdaptiveRow& last = rows.back();
   out << absl::StrFormat(
       "\nAdaptive executor: policy %s, %d..%d threads (starting at %d), %s per run, %s.\n",
-      c.policy, c.min_workers, c.max_workers, c.initial_workers,
-      absl::FormatDuration(c.adaptive_duration), controller_text(c));
+      policy, c.min_workers, c.max_workers, c.initial_workers,
+      absl::FormatDuration(c.adaptive_duration), controller_text(c, policy));
   out << absl::StrFormat(
       "  steady state (second half): %s tasks/s = %s %% of the best static pool "
       "(%d threads, %s tasks/s)   [paper: 96.5 %%]\n",
@@ -154,9 +165,13 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
       num(median(mean_threads), 1), last.final_threads, last.max_threads,
       last.scale_ups, last.scale_downs, last.holds, num(last.last_change_s, 1));
   out << absl::StrFormat(
-      "  steady p50 %s ms, p99 %s ms, CPU %s %%, peak %s MiB, beta %s, lock-wait %s\n",
+      "  steady p50 %s ms, p99 %s ms, CPU %s %% (machine %s %%, load %s), peak %s MiB, "
+      "beta %s, lock-wait %s\n",
       num(last.p50_ms, 3), num(last.p99_ms, 3), num(last.cpu_percent, 0),
+      num(last.machine_cpu_percent, 0), num(last.load_average, 1),
       num(last.peak_rss_mb, 1), num(last.beta, 2), num(last.lock_wait_ratio, 2));
+  out << absl::StrFormat("  most frequent decision reason (%s %% of ticks): %s\n",
+                         num(100.0 * last.top_reason_share, 0), last.top_reason);
   if (rows.size() > 1) {
     std::vector<std::string> each;
     for (double p : pct_steady) each.push_back(num(p, 1));

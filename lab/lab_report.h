@@ -42,8 +42,9 @@ CliffSummary summarize_cliff(const std::vector<SweepPoint>& points,
 void print_setup(std::ostream& out, const LabConfig& config);
 void print_sweep_table(std::ostream& out, const LabConfig& config,
                        const std::vector<SweepPoint>& points);
+// `rows`: the runs of one policy.
 void print_adaptive_summary(std::ostream& out, const LabConfig& config,
-                            const SweepPoint& best,
+                            const std::string& policy, const SweepPoint& best,
                             const std::vector<AdaptiveRow>& rows);
 
 }  // namespace betapool

@@ -109,6 +109,8 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
           r.total_seconds > 0 ? gs.forced_switches / r.total_seconds : 0.0;
       row.gil_busy_percent =
           r.total_seconds > 0 ? 100.0 * gs.held_ns * 1e-9 / r.total_seconds : 0.0;
+      row.machine_cpu_percent = r.machine_cpu_percent;
+      row.load_average = r.load_average;
       row.startup_s = std::chrono::duration<double>(built - start).count();
       ex->reset();  // joins the (already stopped) workers
       progress.finish(absl::StrFormat(
@@ -145,6 +147,8 @@ std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows) {
     p.lock_wait_ratio = median(field(&SweepRow::lock_wait_ratio));
     p.gil_switches_per_s = median(field(&SweepRow::gil_switches_per_s));
     p.gil_busy_percent = median(field(&SweepRow::gil_busy_percent));
+    p.machine_cpu_percent = median(field(&SweepRow::machine_cpu_percent));
+    p.load_average = median(field(&SweepRow::load_average));
     points.push_back(p);
   }
   return points;
@@ -158,7 +162,24 @@ SweepPoint best_static(const std::vector<SweepPoint>& points) {
   return best;
 }
 
-absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& best,
+std::string reason_pattern(const std::string& reason) {
+  std::string out;
+  bool in_number = false;
+  for (char ch : reason) {
+    const bool digit = ch >= '0' && ch <= '9';
+    if (digit) {
+      if (!in_number) out += '#';
+      in_number = true;
+    } else {
+      in_number = false;
+      out += ch;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const std::string& policy,
+                                         const SweepPoint& best,
                                          ProgressLine& progress) {
   absl::StatusOr<WorkloadGenerator::Task> task = make_task(c);
   if (!task.ok()) return task.status();
@@ -168,12 +189,12 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& b
   spec.measure = c.adaptive_duration - spec.warmup;
   for (int rep = 1; rep <= c.repeat; ++rep) {
     ExecutorBuilder builder;
-    if (c.process_cpu_signal) {
+    if (c.process_cpu_signal && policy == "beta_veto") {
       BetaVetoOptions options;
       options.cpu_signal = CpuSignal::kProcess;
       builder.policy<BetaVetoPolicy>(options);
     } else {
-      builder.policy(c.policy);
+      builder.policy(policy);
     }
     builder.min_workers(c.min_workers)
         .max_workers(c.max_workers)
@@ -186,7 +207,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& b
     if (!ex.ok()) return ex.status();
     const Clock::time_point built = Clock::now();
     const std::string head = absl::StrFormat("%s %s %d/%d", tag(c, "adaptive"),
-                                             c.policy, rep, c.repeat);
+                                             policy, rep, c.repeat);
     LoadResult r = run_load(
         **ex, built, *task, spec, &peak,
         [&](double elapsed, double total, const TimelineSample& s) {
@@ -196,7 +217,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& b
         });
     AdaptiveRow row;
     row.workload = c.workload;
-    row.policy = c.policy;
+    row.policy = policy;
     row.load = load_name(c);
     row.gil = c.gil;
     row.repetition = rep;
@@ -216,7 +237,9 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& b
     row.final_threads = r.final_threads;
     row.max_threads = r.max_threads;
     row.last_change_s = NAN;
+    std::map<std::string, int> reasons;
     for (const DecisionRecord& d : r.decisions) {
+      ++reasons[reason_pattern(d.reason)];
       const double t = d.timestamp + r.executor_start_s;
       if (d.decision == "scale_up") ++row.scale_ups;
       if (d.decision == "scale_down") ++row.scale_downs;
@@ -240,6 +263,15 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& b
       dr.policy = d.policy;
       out.decisions.push_back(std::move(dr));
     }
+    for (const auto& [pattern, count] : reasons) {
+      const double share = static_cast<double>(count) / r.decisions.size();
+      if (share > row.top_reason_share) {
+        row.top_reason = pattern;
+        row.top_reason_share = share;
+      }
+    }
+    row.machine_cpu_percent = r.machine_cpu_percent;
+    row.load_average = r.load_average;
     row.p50_ms = r.p50_ms;
     row.p99_ms = r.p99_ms;
     row.cpu_percent = r.cpu_percent;
@@ -247,7 +279,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const SweepPoint& b
     row.beta = r.beta;
     row.lock_wait_ratio = r.lock_wait_ratio;
     for (const TimelineSample& s : r.timeline) {
-      out.timeline.push_back({c.workload, c.policy, rep, s.t, s.threads, s.target,
+      out.timeline.push_back({c.workload, policy, rep, s.t, s.threads, s.target,
                               s.throughput, s.completed});
     }
     ex->reset();

@@ -49,6 +49,8 @@ struct SweepPoint {
   double lock_wait_ratio = 0.0;
   double gil_switches_per_s = 0.0;
   double gil_busy_percent = 0.0;
+  double machine_cpu_percent = 0.0;
+  double load_average = 0.0;
 };
 
 struct AdaptiveRun {
@@ -66,9 +68,15 @@ std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows);
 // The point with the highest median throughput (ties: fewer threads).
 SweepPoint best_static(const std::vector<SweepPoint>& points);
 
+// Runs `policy` (one of config.policies) config.repeat times.
 absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& config,
+                                         const std::string& policy,
                                          const SweepPoint& best,
                                          ProgressLine& progress);
+
+// A decision reason with its numbers masked, so reasons can be counted:
+// "beta 0.86 > 0.70 but cpu 100%" -> "beta #.# > #.# but cpu #%".
+std::string reason_pattern(const std::string& reason);
 
 // Median of `v` (mean of the middle two for even sizes); NaN when empty.
 double median(std::vector<double> v);

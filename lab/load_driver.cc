@@ -1,5 +1,7 @@
 #include "lab/load_driver.h"
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -167,6 +169,7 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   }
 
   LoadResult r;
+  ProcStatSensor machine;
   bool warmed = false;
   int64_t completed_at_warm = 0;
   double cpu_at_warm = 0;
@@ -181,6 +184,7 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
       warm_at = now;
       completed_at_warm = s->completed.load(std::memory_order_relaxed);
       cpu_at_warm = process_cpu_seconds();
+      machine.read();  // starts the machine-wide window
     }
     if (now >= t_end) break;
     std::this_thread::sleep_until(std::min(next_sample, warmed ? t_end : t_warm));
@@ -205,6 +209,10 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   const Clock::time_point end_at = Clock::now();
   const int64_t completed_at_end = s->completed.load(std::memory_order_relaxed);
   const double cpu_at_end = process_cpu_seconds();
+  r.machine_cpu_percent =
+      machine.read().system_percent.value_or(std::numeric_limits<double>::quiet_NaN());
+  double loads[1] = {0.0};
+  r.load_average = getloadavg(loads, 1) == 1 ? loads[0] : std::numeric_limits<double>::quiet_NaN();
   r.final_threads = executor.thread_count();
 
   s->stop.store(true, std::memory_order_relaxed);

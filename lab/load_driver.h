@@ -84,6 +84,10 @@ struct LoadResult {
   double response_p50_ms = 0.0, response_p99_ms = 0.0;
   int64_t latency_samples = 0;
   double cpu_percent = 0.0;    // process CPU over the window, % of allowed CPUs
+  // The whole machine over the window (other processes included), and its
+  // 1-minute load average at the end: how shared the machine was.
+  double machine_cpu_percent = 0.0;
+  double load_average = 0.0;
   double beta = 0.0;           // mean of the controller's window beta (NaN: none)
   double lock_wait_ratio = 0.0;  // mean per-tick lock-wait share (NaN: none)
   double mean_threads = 0.0;   // time-weighted over the window

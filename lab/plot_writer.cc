@@ -23,17 +23,40 @@ std::string gp_string(const std::string& s) {
                       "\"");
 }
 
+// Thread count and throughput (smoothed over the trailing second; samples
+// are 0.25 s apart) of a policy's first run.
+std::string timeline_data(const std::vector<TimelineRow>& rows) {
+  std::string tl = "# t threads target tps_1s\n";
+  std::deque<std::pair<double, int64_t>> window;
+  for (const TimelineRow& r : rows) {
+    if (r.repetition != 1) continue;
+    window.push_back({r.t, r.completed});
+    while (window.size() > 1 && r.t - window.front().first > 1.0) window.pop_front();
+    double tps = r.throughput;
+    if (window.size() > 1) {
+      const double dt = window.back().first - window.front().first;
+      if (dt > 0) tps = (window.back().second - window.front().second) / dt;
+    }
+    absl::StrAppendFormat(&tl, "%.3f %d %d %.3f\n", r.t, r.threads, r.target, tps);
+  }
+  return tl;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
   namespace fs = std::filesystem;
   const std::string sweep_dat = in.prefix + "_plot_sweep.dat";
-  const std::string adaptive_dat = in.prefix + "_plot_adaptive.dat";
-  const std::string timeline_dat = in.prefix + "_plot_timeline.dat";
   const std::string script = in.prefix + ".gp";
   const std::string svg = in.prefix + ".svg";
   auto path = [&in](const std::string& name) {
     return (fs::path(in.out_dir) / name).string();
+  };
+  auto adaptive_dat = [&in](const PlotInputs::Adaptive& a) {
+    return absl::StrCat(in.prefix, "_plot_adaptive_", a.policy, ".dat");
+  };
+  auto timeline_dat = [&in](const PlotInputs::Adaptive& a) {
+    return absl::StrCat(in.prefix, "_plot_timeline_", a.policy, ".dat");
   };
 
   std::string data = "# threads median_tps min_tps max_tps\n";
@@ -43,32 +66,25 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
   }
   if (absl::Status s = internal::write_text_file(path(sweep_dat), data); !s.ok()) return s;
 
-  const bool compare = in.adaptive_throughput.has_value();
+  const bool compare = !in.adaptive.empty();
   int max_threads = 1;
-  if (compare) {
+  double top = 0.0;
+  for (const SweepPoint& p : in.sweep) top = std::max(top, p.throughput_max);
+  for (const PlotInputs::Adaptive& a : in.adaptive) {
+    top = std::max(top, a.throughput);
+    for (const TimelineRow& r : a.timeline) max_threads = std::max(max_threads, r.threads);
     if (absl::Status s = internal::write_text_file(
-            path(adaptive_dat), absl::StrFormat("# mean_threads steady_tps\n%.3f %.3f\n",
-                                                in.adaptive_mean_threads,
-                                                *in.adaptive_throughput));
+            path(adaptive_dat(a)),
+            absl::StrFormat("# mean_threads steady_tps\n%.3f %.3f\n", a.mean_threads,
+                            a.throughput));
         !s.ok()) {
       return s;
     }
-    // Throughput smoothed over the trailing second (samples are 0.25 s).
-    std::string tl = "# t threads target tps_1s\n";
-    for (const TimelineRow& r : in.timeline) max_threads = std::max(max_threads, r.threads);
-    std::deque<std::pair<double, int64_t>> window;
-    for (const TimelineRow& r : in.timeline) {
-      if (r.repetition != 1) continue;
-      window.push_back({r.t, r.completed});
-      while (window.size() > 1 && r.t - window.front().first > 1.0) window.pop_front();
-      double tps = r.throughput;
-      if (window.size() > 1) {
-        const double dt = window.back().first - window.front().first;
-        if (dt > 0) tps = (window.back().second - window.front().second) / dt;
-      }
-      absl::StrAppendFormat(&tl, "%.3f %d %d %.3f\n", r.t, r.threads, r.target, tps);
+    if (absl::Status s =
+            internal::write_text_file(path(timeline_dat(a)), timeline_data(a.timeline));
+        !s.ok()) {
+      return s;
     }
-    if (absl::Status s = internal::write_text_file(path(timeline_dat), tl); !s.ok()) return s;
   }
 
   std::string gp;
@@ -88,8 +104,6 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
                   "set grid\nset key inside left top opaque box\n"
                   "set logscale x 2\nset xlabel 'threads in the pool'\n"
                   "set ylabel 'tasks/s'\nset format y '%.0s%c'\n");
-  double top = in.adaptive_throughput.value_or(0.0);
-  for (const SweepPoint& p : in.sweep) top = std::max(top, p.throughput_max);
   // Headroom above the curve for the key.
   absl::StrAppendFormat(&gp, "set yrange [0:%g]\n", top > 0 ? top * 1.45 : 1.0);
   if (!in.sweep.empty()) {
@@ -98,30 +112,46 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
   }
   std::string plot = absl::StrCat(
       "plot ", quoted(sweep_dat),
-      " using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'static pools (median, min..max)'");
-  if (compare) {
-    absl::StrAppend(&plot, ", \\\n  ", *in.adaptive_throughput,
-                    " with lines dt 2 lw 2 title ",
-                    gp_string(absl::StrCat(in.adaptive_label, ", steady state")),
-                    ", \\\n  ", quoted(adaptive_dat),
-                    " using 1:2 with points pt 9 ps 2.5 title ",
-                    gp_string(absl::StrCat(in.adaptive_label, " at its mean thread count")));
+      " using 1:2:3:4 with yerrorlines lw 2 pt 7 lc 1 title 'static pools (median, "
+      "min..max)'");
+  int color = 2;
+  for (const PlotInputs::Adaptive& a : in.adaptive) {
+    absl::StrAppend(&plot, ", \\\n  ", a.throughput, " with lines dt 2 lw 2 lc ", color,
+                    " title ", gp_string(absl::StrCat(a.policy, ": steady state")),
+                    ", \\\n  ", quoted(adaptive_dat(a)),
+                    " using 1:2 with points pt 9 ps 2.5 lc ", color, " title ",
+                    gp_string(absl::StrCat(a.policy, " at its mean thread count")));
+    ++color;
   }
   absl::StrAppend(&gp, plot, "\n");
   if (compare) {
+    const bool single = in.adaptive.size() == 1;
     absl::StrAppend(
         &gp,
         "unset logscale x\nset format y '%g'\nset xlabel 'seconds since the load "
-        "started'\nset ylabel 'threads'\nset y2label 'tasks/s (1 s average)'\n"
-        "set y2tics\nset ytics nomirror\nset y2range [0:*]\nset format y2 '%.0s%c'\n"
-        "set key inside right bottom opaque box\n",
+        "started'\nset ylabel 'threads'\nset key inside right bottom opaque box\n",
         absl::StrFormat("set yrange [0:%d]\n", max_threads + max_threads / 5 + 1),
         "set xrange [0:*]\nset title ",
-        gp_string(absl::StrCat(in.adaptive_label, ": thread count over time (first run)")),
-        "\nplot ", quoted(timeline_dat),
-        " using 1:2 with steps lw 2 title 'threads', \\\n  ", quoted(timeline_dat),
-        " using 1:4 axes x1y2 with lines lw 1 lc rgb 'gray50' title 'tasks/s'\n"
-        "unset multiplot\n");
+        gp_string("adaptive thread count over time (first run)"), "\n");
+    if (single) {
+      absl::StrAppend(&gp,
+                      "set y2label 'tasks/s (1 s average)'\nset y2tics\n"
+                      "set ytics nomirror\nset y2range [0:*]\nset format y2 '%.0s%c'\n");
+    }
+    std::string tplot = "plot ";
+    color = 2;
+    for (const PlotInputs::Adaptive& a : in.adaptive) {
+      if (color > 2) tplot += ", \\\n  ";
+      absl::StrAppend(&tplot, quoted(timeline_dat(a)), " using 1:2 with steps lw 2 lc ",
+                      color, " title ", gp_string(absl::StrCat(a.policy, " threads")));
+      if (single) {
+        absl::StrAppend(&tplot, ", \\\n  ", quoted(timeline_dat(a)),
+                        " using 1:4 axes x1y2 with lines lw 1 lc rgb 'gray50' "
+                        "title 'tasks/s'");
+      }
+      ++color;
+    }
+    absl::StrAppend(&gp, tplot, "\nunset multiplot\n");
   }
   if (absl::Status s = internal::write_text_file(path(script), gp); !s.ok()) return s;
 

@@ -33,12 +33,15 @@ struct PlotInputs {
   std::string prefix;  // file names: <prefix>.svg, <prefix>.gp, <prefix>_plot_*.dat
   std::string title;
   std::vector<SweepPoint> sweep;
-  // After a comparison: the adaptive result (median steady throughput and
-  // mean thread count), its label, and its first run's timeline.
-  std::optional<double> adaptive_throughput;
-  double adaptive_mean_threads = 0.0;
-  std::string adaptive_label;
-  std::vector<TimelineRow> timeline;
+  // After a comparison, one per policy: its median steady throughput and
+  // mean thread count, and its first run's timeline.
+  struct Adaptive {
+    std::string policy;
+    double throughput = 0.0;
+    double mean_threads = 0.0;
+    std::vector<TimelineRow> timeline;
+  };
+  std::vector<Adaptive> adaptive;
 };
 
 // Writes the data, the script and <prefix>.svg; returns the SVG's path.

@@ -27,7 +27,7 @@ TEST(LabConfigTest, DefaultsAreTheDemonstration) {
   EXPECT_EQ(c->threads.back(), 2048);
   EXPECT_EQ(c->threads.size(), 12u);
   EXPECT_TRUE(c->gil);
-  EXPECT_EQ(c->policy, "beta_veto");
+  EXPECT_EQ(c->policies, std::vector<std::string>{"beta_veto"});
   EXPECT_EQ(c->load.clients, 4096);  // twice the largest pool
   EXPECT_EQ(c->initial_workers, c->min_workers);
 }
@@ -106,6 +106,15 @@ TEST(LabConfigTest, AdaptiveFlags) {
     EXPECT_THAT(e, HasSubstr("registered policies"));
     EXPECT_THAT(e, HasSubstr("beta_veto"));
     EXPECT_THAT(e, HasSubstr("static"));
+  }
+  {
+    RawLabFlags raw;
+    raw.policy = "beta_veto, static,beta_veto";
+    absl::StatusOr<LabConfig> c = make_lab_config({"compare"}, raw);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->policies, (std::vector<std::string>{"beta_veto", "static"}));
+    raw.policy = "beta_veto,nope";
+    EXPECT_THAT(error_of({"compare"}, raw), HasSubstr("unknown policy 'nope'"));
   }
   {
     RawLabFlags raw;
