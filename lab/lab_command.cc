@@ -96,9 +96,9 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
   if (c.command != LabCommand::kSweep) {
     const SweepPoint best = best_static(points);
     AdaptiveRun all;
-    std::vector<std::pair<std::string, std::vector<AdaptiveRow>>> per_policy;
-    for (const std::string& policy : c.policies) {
-      absl::StatusOr<AdaptiveRun> adaptive = run_adaptive(c, policy, best, progress);
+    std::vector<std::pair<AdaptiveVariant, std::vector<AdaptiveRow>>> per_policy;
+    for (const AdaptiveVariant& variant : c.adaptive) {
+      absl::StatusOr<AdaptiveRun> adaptive = run_adaptive(c, variant, best, progress);
       if (!adaptive.ok()) {
         err << "betapool-lab: " << adaptive.status().message() << "\n";
         return 1;
@@ -109,8 +109,8 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
         threads.push_back(r.mean_threads_steady);
       }
       plot.adaptive.push_back(
-          {policy, median(steady), median(threads), adaptive->timeline});
-      per_policy.push_back({policy, adaptive->rows});
+          {variant.label(), median(steady), median(threads), adaptive->timeline});
+      per_policy.push_back({variant, adaptive->rows});
       all.rows.insert(all.rows.end(), adaptive->rows.begin(), adaptive->rows.end());
       all.timeline.insert(all.timeline.end(), adaptive->timeline.begin(),
                           adaptive->timeline.end());
@@ -122,8 +122,8 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
         !write(c, "decisions", all.decisions, written, err)) {
       return 1;
     }
-    for (const auto& [policy, rows] : per_policy) {
-      print_adaptive_summary(out, c, policy, best, rows);
+    for (const auto& [variant, rows] : per_policy) {
+      print_adaptive_summary(out, c, variant, best, rows);
     }
   }
 

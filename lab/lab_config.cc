@@ -196,6 +196,7 @@ absl::StatusOr<LabConfig> make_lab_config(
   c.repeat = raw.repeat;
 
   // The adaptive executor.
+  std::vector<std::string> policies;
   const std::vector<std::string> registered =
       ComponentRegistry::builtin().policy_names();
   for (absl::string_view part : absl::StrSplit(raw.policy, ',')) {
@@ -207,8 +208,8 @@ absl::StatusOr<LabConfig> make_lab_config(
                               "to compare several): ",
                               absl::StrJoin(registered, ", ")));
     }
-    if (std::find(c.policies.begin(), c.policies.end(), name) == c.policies.end()) {
-      c.policies.push_back(name);
+    if (std::find(policies.begin(), policies.end(), name) == policies.end()) {
+      policies.push_back(name);
     }
   }
   if (raw.min_workers < 1 || raw.min_workers > kMaxLabThreads) {
@@ -239,18 +240,23 @@ absl::StatusOr<LabConfig> make_lab_config(
     }
   }
   c.controller = raw.controller;
-  if (raw.cpu_signal == "process") {
-    if (std::find(c.policies.begin(), c.policies.end(), "beta_veto") ==
-        c.policies.end()) {
-      return bad("cpu_signal", raw.cpu_signal,
-                 absl::StrCat("applies to --policy=beta_veto only (got --policy=",
-                              raw.policy, "); accepted: system"));
-    }
-    c.process_cpu_signal = true;
-  } else if (raw.cpu_signal != "system") {
+  const bool system_signal = raw.cpu_signal == "system" || raw.cpu_signal == "both";
+  const bool process_signal = raw.cpu_signal == "process" || raw.cpu_signal == "both";
+  if (!system_signal && !process_signal) {
     return bad("cpu_signal", raw.cpu_signal,
-               "accepted: system (the whole machine's CPU, the seed's reading) or "
-               "process (this process's share of its CPUs)");
+               "accepted: system (the whole machine's CPU, the seed's reading), "
+               "process (this process's share of its CPUs) or both (beta_veto runs "
+               "once with each)");
+  }
+  if (process_signal &&
+      std::find(policies.begin(), policies.end(), "beta_veto") == policies.end()) {
+    return bad("cpu_signal", raw.cpu_signal,
+               absl::StrCat("applies to --policy=beta_veto only (got --policy=",
+                            raw.policy, "); accepted: system"));
+  }
+  for (const std::string& p : policies) {
+    if (p != "beta_veto" || system_signal) c.adaptive.push_back({p, false});
+    if (p == "beta_veto" && process_signal) c.adaptive.push_back({p, true});
   }
 
   // Closed-loop population: the same for every pool compared, enough to

@@ -61,12 +61,23 @@ struct RawLabFlags {
   int max_workers = 64;
   int initial_workers = 0;  // 0: min_workers
   std::string controller;   // ExecutorBuilder::apply_spec text
-  std::string cpu_signal = "system";  // beta_veto's CPU reading
+  std::string cpu_signal = "system";  // beta_veto's CPU reading: system|process|both
   std::string out = "lab-results";
   std::string format = "csv";
   bool plot = true;
   int cpus = 0;  // 0: do not pin
   int64_t seed = 1;
+};
+
+// One adaptive executor to compare: a registered policy, and for beta_veto
+// which CPU reading it compares with its thresholds.
+struct AdaptiveVariant {
+  std::string policy;
+  bool process_cpu_signal = false;
+  // "beta_veto", or "beta_veto:process" for the process-CPU reading.
+  std::string label() const {
+    return process_cpu_signal ? policy + ":process" : policy;
+  }
 };
 
 struct LabConfig {
@@ -77,14 +88,12 @@ struct LabConfig {
   bool gil = true;
   absl::Duration switch_interval;
   int repeat = 1;
-  std::vector<std::string> policies;  // each run against the same sweep
+  // Each is run against the same sweep, in this order.
+  std::vector<AdaptiveVariant> adaptive;
   int min_workers = 4;
   int max_workers = 64;
   int initial_workers = 4;
   std::string controller;
-  // beta_veto compares this process's CPU share, not the whole machine's,
-  // with its CPU thresholds (BetaVetoOptions::cpu_signal).
-  bool process_cpu_signal = false;
   absl::Duration adaptive_duration;
   std::string out_dir;
   RecordFormat format = RecordFormat::kCsv;

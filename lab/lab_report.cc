@@ -30,13 +30,13 @@ std::string tps(double v) {
   return out;
 }
 
-std::string controller_text(const LabConfig& c, const std::string& policy) {
+std::string controller_text(const LabConfig& c, const AdaptiveVariant& v) {
   std::string text =
       c.controller.empty()
           ? "the seed's ControllerConfig (0.5 s ticks, 2 s stabilization, +2/-1 steps)"
           : absl::StrCat("ControllerConfig overrides: ", c.controller);
-  if (policy == "beta_veto") {
-    absl::StrAppend(&text, c.process_cpu_signal
+  if (v.policy == "beta_veto") {
+    absl::StrAppend(&text, v.process_cpu_signal
                                ? ", CPU = this process's share"
                                : ", CPU = whole machine (the seed's reading)");
   }
@@ -136,7 +136,7 @@ void print_sweep_table(std::ostream& out, const LabConfig& c,
 }
 
 void print_adaptive_summary(std::ostream& out, const LabConfig& c,
-                            const std::string& policy, const SweepPoint& best,
+                            const AdaptiveVariant& variant, const SweepPoint& best,
                             const std::vector<AdaptiveRow>& rows) {
   if (rows.empty()) return;
   std::vector<double> steady, total, pct_steady, pct_total, mean_threads;
@@ -150,8 +150,8 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
   const AdaptiveRow& last = rows.back();
   out << absl::StrFormat(
       "\nAdaptive executor: policy %s, %d..%d threads (starting at %d), %s per run, %s.\n",
-      policy, c.min_workers, c.max_workers, c.initial_workers,
-      absl::FormatDuration(c.adaptive_duration), controller_text(c, policy));
+      variant.label(), c.min_workers, c.max_workers, c.initial_workers,
+      absl::FormatDuration(c.adaptive_duration), controller_text(c, variant));
   out << absl::StrFormat(
       "  steady state (second half): %s tasks/s = %s %% of the best static pool "
       "(%d threads, %s tasks/s)   [paper: 96.5 %%]\n",
@@ -172,6 +172,15 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
       num(last.peak_rss_mb, 1), num(last.beta, 2), num(last.lock_wait_ratio, 2));
   out << absl::StrFormat("  most frequent decision reason (%s %% of ticks): %s\n",
                          num(100.0 * last.top_reason_share, 0), last.top_reason);
+  if (variant.policy == "beta_veto" && !variant.process_cpu_signal &&
+      last.top_reason.find("cpu") != std::string::npos &&
+      last.machine_cpu_percent >= 85.0 && last.cpu_percent < 85.0) {
+    out << absl::StrFormat(
+        "  note: the whole machine's CPU was %s %% while this process used %s %% of "
+        "its CPUs: other processes' load held the seed's CPU check; "
+        "--cpu_signal=process reads this process's share instead.\n",
+        num(last.machine_cpu_percent, 0), num(last.cpu_percent, 0));
+  }
   if (rows.size() > 1) {
     std::vector<std::string> each;
     for (double p : pct_steady) each.push_back(num(p, 1));

@@ -44,7 +44,7 @@ void print_sweep_table(std::ostream& out, const LabConfig& config,
                        const std::vector<SweepPoint>& points);
 // `rows`: the runs of one policy.
 void print_adaptive_summary(std::ostream& out, const LabConfig& config,
-                            const std::string& policy, const SweepPoint& best,
+                            const AdaptiveVariant& variant, const SweepPoint& best,
                             const std::vector<AdaptiveRow>& rows);
 
 }  // namespace betapool

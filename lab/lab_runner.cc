@@ -178,18 +178,21 @@ std::string reason_pattern(const std::string& reason) {
   return out;
 }
 
-absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const std::string& policy,
+absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c,
+                                         const AdaptiveVariant& variant,
                                          const SweepPoint& best,
                                          ProgressLine& progress) {
   absl::StatusOr<WorkloadGenerator::Task> task = make_task(c);
   if (!task.ok()) return task.status();
   AdaptiveRun out;
+  const std::string& policy = variant.policy;
+  const std::string label = variant.label();
   LoadSpec spec = c.load;
   spec.warmup = c.adaptive_duration / 2;
   spec.measure = c.adaptive_duration - spec.warmup;
   for (int rep = 1; rep <= c.repeat; ++rep) {
     ExecutorBuilder builder;
-    if (c.process_cpu_signal && policy == "beta_veto") {
+    if (variant.process_cpu_signal) {
       BetaVetoOptions options;
       options.cpu_signal = CpuSignal::kProcess;
       builder.policy<BetaVetoPolicy>(options);
@@ -207,7 +210,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const std::string& 
     if (!ex.ok()) return ex.status();
     const Clock::time_point built = Clock::now();
     const std::string head = absl::StrFormat("%s %s %d/%d", tag(c, "adaptive"),
-                                             policy, rep, c.repeat);
+                                             label, rep, c.repeat);
     LoadResult r = run_load(
         **ex, built, *task, spec, &peak,
         [&](double elapsed, double total, const TimelineSample& s) {
@@ -217,7 +220,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const std::string& 
         });
     AdaptiveRow row;
     row.workload = c.workload;
-    row.policy = policy;
+    row.policy = label;
     row.load = load_name(c);
     row.gil = c.gil;
     row.repetition = rep;
@@ -260,7 +263,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const std::string& 
       dr.process_cpu_percent = d.process_cpu_percent;
       dr.throughput = d.throughput;
       dr.queue_depth = d.queue_depth;
-      dr.policy = d.policy;
+      dr.policy = label;
       out.decisions.push_back(std::move(dr));
     }
     for (const auto& [pattern, count] : reasons) {
@@ -279,7 +282,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c, const std::string& 
     row.beta = r.beta;
     row.lock_wait_ratio = r.lock_wait_ratio;
     for (const TimelineSample& s : r.timeline) {
-      out.timeline.push_back({c.workload, policy, rep, s.t, s.threads, s.target,
+      out.timeline.push_back({c.workload, label, rep, s.t, s.threads, s.target,
                               s.throughput, s.completed});
     }
     ex->reset();

@@ -68,9 +68,9 @@ std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows);
 // The point with the highest median throughput (ties: fewer threads).
 SweepPoint best_static(const std::vector<SweepPoint>& points);
 
-// Runs `policy` (one of config.policies) config.repeat times.
+// Runs `variant` (one of config.adaptive) config.repeat times.
 absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& config,
-                                         const std::string& policy,
+                                         const AdaptiveVariant& variant,
                                          const SweepPoint& best,
                                          ProgressLine& progress);
 

@@ -60,7 +60,8 @@ ABSL_FLAG(absl::Duration, switch_interval, kDefaults.switch_interval,
 ABSL_FLAG(int, repeat, kDefaults.repeat,
           "repetitions of every measurement (tables show medians)");
 ABSL_FLAG(std::string, policy, kDefaults.policy,
-          "the adaptive executor's scaling policy (any registered name)");
+          "the adaptive executor's scaling policy: any registered name, or several "
+          "comma-separated (each is compared with the same sweep)");
 ABSL_FLAG(int, min_workers, kDefaults.min_workers, "adaptive: fewest threads");
 ABSL_FLAG(int, max_workers, kDefaults.max_workers, "adaptive: most threads");
 ABSL_FLAG(int, initial_workers, kDefaults.initial_workers,
@@ -69,8 +70,8 @@ ABSL_FLAG(std::string, controller, kDefaults.controller,
           "adaptive: ControllerConfig overrides as key=value pairs, e.g. "
           "monitor_interval=0.1,stabilization_window=0.5 (default: the seed's)");
 ABSL_FLAG(std::string, cpu_signal, kDefaults.cpu_signal,
-          "beta_veto's CPU reading: system (whole machine, the seed's) or process "
-          "(this process's share of its CPUs; use on a shared machine)");
+          "beta_veto's CPU reading: system (whole machine, the seed's), process "
+          "(this process's share of its CPUs; for a shared machine) or both");
 ABSL_FLAG(std::string, out, kDefaults.out, "directory for CSV/JSONL files and the plot");
 ABSL_FLAG(std::string, format, kDefaults.format, "csv or jsonl");
 ABSL_FLAG(bool, plot, kDefaults.plot, "draw the SVG with gnuplot (--noplot: skip)");

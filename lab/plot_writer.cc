@@ -1,6 +1,7 @@
 #include "lab/plot_writer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
@@ -52,11 +53,17 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
   auto path = [&in](const std::string& name) {
     return (fs::path(in.out_dir) / name).string();
   };
-  auto adaptive_dat = [&in](const PlotInputs::Adaptive& a) {
-    return absl::StrCat(in.prefix, "_plot_adaptive_", a.policy, ".dat");
+  auto file_safe = [](std::string s) {
+    for (char& ch : s) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') ch = '_';
+    }
+    return s;
   };
-  auto timeline_dat = [&in](const PlotInputs::Adaptive& a) {
-    return absl::StrCat(in.prefix, "_plot_timeline_", a.policy, ".dat");
+  auto adaptive_dat = [&](const PlotInputs::Adaptive& a) {
+    return absl::StrCat(in.prefix, "_plot_adaptive_", file_safe(a.policy), ".dat");
+  };
+  auto timeline_dat = [&](const PlotInputs::Adaptive& a) {
+    return absl::StrCat(in.prefix, "_plot_timeline_", file_safe(a.policy), ".dat");
   };
 
   std::string data = "# threads median_tps min_tps max_tps\n";

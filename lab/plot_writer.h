@@ -36,7 +36,7 @@ struct PlotInputs {
   // After a comparison, one per policy: its median steady throughput and
   // mean thread count, and its first run's timeline.
   struct Adaptive {
-    std::string policy;
+    std::string policy;  // the label ("beta_veto", "beta_veto:process")
     double throughput = 0.0;
     double mean_threads = 0.0;
     std::vector<TimelineRow> timeline;

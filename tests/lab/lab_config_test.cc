@@ -27,7 +27,8 @@ TEST(LabConfigTest, DefaultsAreTheDemonstration) {
   EXPECT_EQ(c->threads.back(), 2048);
   EXPECT_EQ(c->threads.size(), 12u);
   EXPECT_TRUE(c->gil);
-  EXPECT_EQ(c->policies, std::vector<std::string>{"beta_veto"});
+  ASSERT_EQ(c->adaptive.size(), 1u);
+  EXPECT_EQ(c->adaptive[0].label(), "beta_veto");
   EXPECT_EQ(c->load.clients, 4096);  // twice the largest pool
   EXPECT_EQ(c->initial_workers, c->min_workers);
 }
@@ -112,7 +113,9 @@ TEST(LabConfigTest, AdaptiveFlags) {
     raw.policy = "beta_veto, static,beta_veto";
     absl::StatusOr<LabConfig> c = make_lab_config({"compare"}, raw);
     ASSERT_TRUE(c.ok()) << c.status();
-    EXPECT_EQ(c->policies, (std::vector<std::string>{"beta_veto", "static"}));
+    ASSERT_EQ(c->adaptive.size(), 2u);
+    EXPECT_EQ(c->adaptive[0].label(), "beta_veto");
+    EXPECT_EQ(c->adaptive[1].label(), "static");
     raw.policy = "beta_veto,nope";
     EXPECT_THAT(error_of({"compare"}, raw), HasSubstr("unknown policy 'nope'"));
   }
@@ -147,8 +150,17 @@ TEST(LabConfigTest, AdaptiveFlags) {
     raw.policy = "static";
     EXPECT_THAT(error_of({}, raw), HasSubstr("--policy=beta_veto only"));
     raw.policy = "beta_veto";
-    EXPECT_TRUE(make_lab_config({}, raw)->process_cpu_signal);
+    ASSERT_EQ(make_lab_config({}, raw)->adaptive.size(), 1u);
+    EXPECT_EQ(make_lab_config({}, raw)->adaptive[0].label(), "beta_veto:process");
     raw.cpu_signal = "both";
+    raw.policy = "beta_veto,hill_climbing";
+    absl::StatusOr<LabConfig> c = make_lab_config({}, raw);
+    ASSERT_TRUE(c.ok()) << c.status();
+    ASSERT_EQ(c->adaptive.size(), 3u);
+    EXPECT_EQ(c->adaptive[0].label(), "beta_veto");
+    EXPECT_EQ(c->adaptive[1].label(), "beta_veto:process");
+    EXPECT_EQ(c->adaptive[2].label(), "hill_climbing");
+    raw.cpu_signal = "machine";
     EXPECT_THAT(error_of({}, raw), HasSubstr("accepted: system"));
   }
 }
