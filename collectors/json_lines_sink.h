@@ -33,9 +33,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "core/sync.h"
 #include "collectors/sink_stream.h"
 #include "core/metrics_sink.h"
+#include "core/sync.h"
 
 namespace betapool {
 

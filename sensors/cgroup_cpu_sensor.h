@@ -51,9 +51,9 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "core/sync.h"
 #include "absl/time/time.h"
 #include "core/cpu_sensor.h"
+#include "core/sync.h"
 #include "sensors/cgroup_locator.h"
 #include "sensors/effective_cpus.h"
 

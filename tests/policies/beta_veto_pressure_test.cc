@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "core/executor_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"
+#include "sensors/fake_cpu_sensor.h"
+#include "sensors/manual_task_clock.h"
 
 namespace betapool {
 namespace {
@@ -128,6 +131,52 @@ TEST(BetaVetoPressureTest, AVetoedTickDoesNotRestartTheStabilizationClock) {
   ControllerSnapshot calm = snapshot(0.9, 40.0, 5.0, {});
   calm.now = vetoed.now + absl::Milliseconds(500);
   EXPECT_EQ(p.decide(calm).kind, DecisionKind::kScaleUp);
+}
+
+TEST(BetaVetoPressureTest, TheOptionsReachAPolicyBuiltByTheTypedBuilder) {
+  // The documented way to switch the vetoes on (docs/deployment.md).
+  BetaVetoOptions o;
+  o.max_pressure_some_percent = 20.0;
+  ControllerConfig eager;
+  eager.stabilization_window = absl::ZeroDuration();
+  eager.warmup_task_count = 0;
+  auto sensor = std::make_unique<FakeCpuSensor>(30.0);
+  auto reading = sensor->handle();
+  CpuReading pressured;
+  pressured.system_percent = 30.0;
+  pressured.process_percent = 30.0;
+  pressured.pressure_some_percent = 60.0;
+  reading->set(pressured);
+  auto clock = std::make_unique<ManualTaskClock>();
+  ManualTaskClock* time = clock.get();
+  MetricsOptions every_task;
+  every_task.record_spacing = absl::ZeroDuration();
+  absl::StatusOr<std::unique_ptr<Executor>> ex =
+      ExecutorBuilder()
+          .config(eager)
+          .policy<BetaVetoPolicy>(o)
+          .sensor(std::move(sensor))
+          .clock(std::move(clock))
+          .metrics_options(every_task)
+          .min_workers(2)
+          .max_workers(8)
+          .manual_control()
+          .build();
+  ASSERT_TRUE(ex.ok()) << ex.status();
+  // Each task takes 1 ms of wall time and no CPU time: beta 1, as I/O.
+  std::vector<Future<int>> futures;
+  for (int i = 0; i < 20; ++i) {
+    futures.push_back((*ex)->submit([i, time] {
+      time->advance(absl::Milliseconds(1));
+      return i;
+    }));
+  }
+  for (auto& f : futures) f.get();
+  (*ex)->shutdown(true);
+  const DecisionRecord d = (*ex)->controller().tick();
+  EXPECT_EQ(d.decision, "hold") << d.reason;
+  EXPECT_THAT(d.reason, HasSubstr("cpu pressure 60.0% > 20.0%"));
+  EXPECT_EQ(d.pressure_some_percent, 60.0);
 }
 
 }  // namespace

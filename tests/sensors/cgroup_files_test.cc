@@ -3,10 +3,13 @@
 // an error naming the file and the bad text, never a crash or a guess.
 #include "sensors/cgroup_files.h"
 
+#include <algorithm>
+#include <random>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sensors/pressure_sensor.h"
 
 namespace betapool {
 namespace {
@@ -164,6 +167,56 @@ TEST(CgroupParsersTest, LongJunkIsShortenedInMessages) {
   absl::StatusOr<CpuQuota> q = parse_cpu_max(junk);
   ASSERT_FALSE(q.ok());
   EXPECT_LT(q.status().message().size(), 200u);
+}
+
+// Mutated real files, fixed seed: every parser must return (ok or an
+// error), never crash or read out of bounds (run under ASan in CI), and an
+// "ok" must satisfy the parser's own invariants.
+TEST(CgroupParsersTest, MutatedInputsNeverCrash) {
+  const std::vector<std::string> seeds = {
+      "0::/kubepods/pod/ctr\n4:cpu,cpuacct:/docker/abc\n",
+      "32 31 0:29 /docker/abc /sys/fs/cgroup/cpu,cpuacct rw shared:9 - cgroup "
+      "cgroup rw,cpu,cpuacct\n41 31 0:38 / /a\\040b rw - cgroup2 c rw\n",
+      "150000 100000\n", "max 100000\n", "-1\n", "0-3,8,10-11\n",
+      "usage_usec 115450656\nnr_periods 12\nnr_throttled 3\n",
+      "some avg10=2.24 avg60=3.15 avg300=2.70 total=16305849\n"
+      "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"};
+  const std::string alphabet = "0123456789-,: =/\\\n\tmaxsomeavg.()";
+  std::mt19937 rng(20240611);
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = seeds[rng() % seeds.size()];
+    const int edits = 1 + static_cast<int>(rng() % 6);
+    for (int e = 0; e < edits && !s.empty(); ++e) {
+      const std::size_t at = rng() % s.size();
+      switch (rng() % 4) {
+        case 0: s[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: s.erase(at, 1 + rng() % 8); break;
+        case 2: s.insert(at, 1, static_cast<char>(rng() % 256)); break;
+        default: s = s.substr(0, at); break;
+      }
+    }
+    (void)parse_proc_cgroup(s);
+    (void)parse_mountinfo(s);
+    if (absl::StatusOr<CpuQuota> q = parse_cpu_max(s); q.ok()) {
+      EXPECT_GT(q->period_us, 0) << s;
+      if (q->quota_us) {
+        EXPECT_GT(*q->quota_us, 0) << s;
+      }
+    }
+    (void)parse_cfs_quota(s, s);
+    if (absl::StatusOr<std::vector<int>> c = parse_cpu_list(s); c.ok()) {
+      EXPECT_TRUE(std::is_sorted(c->begin(), c->end())) << s;
+      if (!c->empty()) {
+        EXPECT_LE(c->back(), kMaxCpuId) << s;
+      }
+    }
+    (void)parse_flat_keyed(s, "cpu.stat");
+    (void)parse_single_uint(s, "cpuacct.usage");
+    if (absl::StatusOr<PsiCpu> p = parse_psi_cpu(s); p.ok()) {
+      EXPECT_GE(p->some.avg10, 0.0) << s;
+      EXPECT_LE(p->some.avg10, 100.0) << s;
+    }
+  }
 }
 
 }  // namespace
