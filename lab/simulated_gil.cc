@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -23,6 +25,13 @@ int64_t steady_ns() {
 
 constexpr absl::Duration kMinInterval = absl::Microseconds(1);
 
+// Misuse would deadlock or corrupt the lock; CPython aborts too
+// ("drop_gil: GIL is not locked").
+[[noreturn]] void misuse(const char* what) {
+  std::fprintf(stderr, "betapool::SimulatedGil: %s\n", what);
+  std::abort();
+}
+
 }  // namespace
 
 SimulatedGil::SimulatedGil(absl::Duration switch_interval)
@@ -34,6 +43,7 @@ SimulatedGil& SimulatedGil::process_wide() {
 }
 
 bool SimulatedGil::take_locked(const void* me) {
+  if (locked_ && last_holder_ == me) misuse("acquire() by the thread that holds it");
   bool waited = false;
   if (locked_) {
     waited = true;
@@ -91,6 +101,9 @@ void SimulatedGil::release() {
   int64_t waited_ns = 0;
   {
     MutexLock lock(&mu_);
+    if (!locked_ || last_holder_ != me) {
+      misuse("release() by a thread that does not hold the lock");
+    }
     drop_locked();
     // FORCE_SWITCHING: a pending request means a waiter has starved for a
     // whole interval; do not return (and possibly re-take the lock) before

@@ -40,8 +40,9 @@
 //   }
 //
 // Thread safety: every method is safe from any thread. acquire() must not
-// be called by the holder (the lock is not recursive); check() and release()
-// only by the holder.
+// be called by the holder (the lock is not recursive) and release() only by
+// the holder: either misuse aborts the process with a message, as CPython
+// does. check() returns false for a thread that does not hold the lock.
 #ifndef BETAPOOL_LAB_SIMULATED_GIL_H_
 #define BETAPOOL_LAB_SIMULATED_GIL_H_
 

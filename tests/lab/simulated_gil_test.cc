@@ -45,6 +45,18 @@ TEST(SimulatedGilTest, UncontendedAcquireReportsNoWait) {
   EXPECT_EQ(s.contended_acquisitions, 0);
 }
 
+TEST(SimulatedGilDeathTest, MisuseAbortsWithAMessage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  SimulatedGil gil;
+  EXPECT_DEATH(gil.release(), "release\\(\\) by a thread that does not hold");
+  EXPECT_DEATH(
+      {
+        gil.acquire();
+        gil.acquire();
+      },
+      "acquire\\(\\) by the thread that holds it");
+}
+
 TEST(SimulatedGilTest, RejectsNonPositiveSwitchInterval) {
   SimulatedGil gil;
   EXPECT_FALSE(gil.set_switch_interval(absl::ZeroDuration()).ok());
