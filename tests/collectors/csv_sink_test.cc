@@ -278,5 +278,24 @@ TEST(CsvSinkTest, TheExecutorIsUnaffectedByAFullDisk) {
   EXPECT_FALSE(sink->error().ok());
 }
 
+TEST(CsvSinkTest, TheTypedBuilderTakesAPathPrefix) {
+  FixtureTree dir;
+  absl::StatusOr<std::unique_ptr<Executor>> ex =
+      ExecutorBuilder()
+          .no_sensor()
+          .sink<CsvSink>(dir.path("typed-"))
+          .min_workers(1)
+          .max_workers(1)
+          .manual_control()
+          .build();
+  ASSERT_TRUE(ex.ok()) << ex.status();
+  (*ex)->controller().tick();
+  (*ex)->controller().tick();
+  (*ex)->shutdown(true);
+  const auto rows = parse_csv(read_file(dir.path("typed-decisions.csv")));
+  ASSERT_EQ(rows.size(), 3u);  // header + one row per tick
+  EXPECT_EQ(record_from_cells<DecisionRecord>(rows[2]).policy, "beta_veto");
+}
+
 }  // namespace
 }  // namespace betapool

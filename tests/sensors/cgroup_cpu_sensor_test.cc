@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/component_registry.h"
+#include "core/executor_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sensors/fixture_tree.h"
@@ -380,6 +381,26 @@ TEST(CgroupCpuSensorTest, RegisteredByName) {
       registry.create_sensor("cgroup", ComponentContext{});
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ((*s)->name(), "cgroup");
+}
+
+TEST(CgroupCpuSensorTest, SelectableByNameAndByTypeInTheBuilder) {
+  FixtureTree t;
+  v2_container(t);
+  ManualDuration clock;
+  absl::StatusOr<std::unique_ptr<Executor>> typed =
+      ExecutorBuilder()
+          .sensor<CgroupCpuSensor>(options(t, clock))
+          .min_workers(1)
+          .max_workers(1)
+          .manual_control()
+          .build();
+  ASSERT_TRUE(typed.ok()) << typed.status();
+  // The fixture's limits reach the decision record.
+  EXPECT_DOUBLE_EQ((*typed)->controller().tick().effective_cpus, 2.0);
+  absl::StatusOr<std::unique_ptr<Executor>> named =
+      ExecutorBuilder().sensor("cgroup").min_workers(1).max_workers(1)
+          .manual_control().build();
+  ASSERT_TRUE(named.ok()) << named.status();
 }
 
 TEST(CgroupCpuSensorTest, ThisMachinesCgroupGivesInRangeNumbersOrAReason) {
