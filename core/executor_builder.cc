@@ -1,5 +1,6 @@
 #include "core/executor_builder.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -7,14 +8,17 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "sensors/effective_cpus.h"
 
 namespace betapool {
+
+int default_min_workers() { return std::min(4, effective_cpu_count()); }
 
 ExecutorBuilder::ExecutorBuilder()
     : ExecutorBuilder(ComponentRegistry::builtin()) {}
 
 ExecutorBuilder::ExecutorBuilder(const ComponentRegistry& registry)
-    : registry_(&registry) {
+    : registry_(&registry), min_workers_(default_min_workers()) {
   policy_.name = "beta_veto";
   sensor_ = Choice<CpuSensor>{"proc_stat", {}, {}};
   clock_.name = "thread_cpu";

@@ -23,8 +23,11 @@
 // gets the builder's ControllerConfig.
 //
 // Defaults: policy "beta_veto", sensor "proc_stat", clock "thread_cpu", no
-// extra sinks, min_workers 4, max_workers 64 (the seed's), initial workers =
-// min_workers, the seed's ControllerConfig.
+// extra sinks, min_workers = min(4, effective CPUs) — the seed's 4, lowered
+// on hosts (or containers: affinity, cpuset and CPU quota count) with fewer
+// usable CPUs, where more floor threads than CPUs only adds contention —
+// max_workers 64 (the seed's), initial workers = min_workers, the seed's
+// ControllerConfig. See sensors/effective_cpus.h.
 //
 // Errors: build() returns InvalidArgument naming the field and value (min <
 // 1, max < min, initial outside [min, max], a ControllerConfig or
@@ -83,6 +86,9 @@ ComponentFactory<I> typed_factory(A&&... args) {
 }
 
 }  // namespace internal
+
+// The default min_workers: min(4, effective_cpu_count()).
+int default_min_workers();
 
 class ExecutorBuilder {
  public:
@@ -177,7 +183,7 @@ class ExecutorBuilder {
   Choice<TaskClock> clock_;
   std::vector<Choice<MetricsSink>> sinks_;
   std::vector<std::shared_ptr<MetricsSink>> sink_instances_;
-  int min_workers_ = 4;
+  int min_workers_;  // set by the constructor (see Defaults above)
   int max_workers_ = 64;
   std::optional<int> initial_workers_;
   ControllerConfig config_;

@@ -1,5 +1,6 @@
 #include "core/executor_builder.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "policies/beta_veto_policy.h"
 #include "policies/static_policy.h"
 #include "sensors/fake_cpu_sensor.h"
+#include "sensors/effective_cpus.h"
 #include "sensors/proc_stat_sensor.h"
 
 namespace betapool {
@@ -26,7 +28,7 @@ TEST(ExecutorBuilderTest, TheCardsLineCompilesAndBuilds) {
       ExecutorBuilder().policy<BetaVetoPolicy>().sensor<ProcStatSensor>().build();
   ASSERT_TRUE(executor.ok()) << executor.status();
   EXPECT_EQ((*executor)->metrics().policy, "beta_veto");
-  EXPECT_EQ((*executor)->thread_count(), 4);  // the seed's min_workers
+  EXPECT_EQ((*executor)->thread_count(), default_min_workers());
 }
 
 TEST(ExecutorBuilderTest, TypedComponentsGetArgumentsAndTheConfig) {
@@ -138,10 +140,10 @@ TEST(ExecutorBuilderTest, ApplySpecSetsFieldsAndRejectsBadOnesWhole) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("unknown key 'colour'"));
   s = c.apply_spec("policy");
   EXPECT_THAT(std::string(s.message()), HasSubstr("not key=value"));
-  // Nothing of the failed specs was applied: min_workers is still the seed's.
+  // Nothing of the failed specs was applied: min_workers is the default.
   auto d = c.build();
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ((*d)->thread_count(), 4);
+  EXPECT_EQ((*d)->thread_count(), default_min_workers());
 }
 
 TEST(ExecutorBuilderTest, AnInstanceCanBeUsedOnce) {
