@@ -78,16 +78,16 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
             "%s warning: only %d of %d threads could be started", tag(c, "sweep"),
             (*ex)->thread_count(), n));
       }
-      gil.reset_stats();
       const std::string head = absl::StrFormat("%s %d/%d: %d threads", tag(c, "sweep"),
                                                step, steps, n);
+      LoadSpec spec = c.load;
+      if (c.gil) spec.gil = &gil;
       LoadResult r = run_load(
-          **ex, built, *task, c.load, &peak,
+          **ex, built, *task, spec, &peak,
           [&](double elapsed, double total, const TimelineSample& s) {
             progress.update(absl::StrFormat("%s  %.1f/%.1f s  %.0f tasks/s", head,
                                             elapsed, total, s.throughput));
           });
-      const SimulatedGilStats gs = gil.stats();
       SweepRow row;
       row.workload = c.workload;
       row.load = load_name(c);
@@ -105,10 +105,8 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
       row.peak_rss_mb = peak.peak_mb();
       row.beta = r.beta;
       row.lock_wait_ratio = r.lock_wait_ratio;
-      row.gil_switches_per_s =
-          r.total_seconds > 0 ? gs.forced_switches / r.total_seconds : 0.0;
-      row.gil_busy_percent =
-          r.total_seconds > 0 ? 100.0 * gs.held_ns * 1e-9 / r.total_seconds : 0.0;
+      row.gil_switches_per_s = r.gil_switches_per_s;
+      row.gil_busy_percent = r.gil_busy_percent;
       row.machine_cpu_percent = r.machine_cpu_percent;
       row.load_average = r.load_average;
       row.startup_s = std::chrono::duration<double>(built - start).count();
@@ -188,6 +186,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c,
   const std::string& policy = variant.policy;
   const std::string label = variant.label();
   LoadSpec spec = c.load;
+  if (c.gil) spec.gil = &SimulatedGil::process_wide();
   spec.warmup = c.adaptive_duration / 2;
   spec.measure = c.adaptive_duration - spec.warmup;
   for (int rep = 1; rep <= c.repeat; ++rep) {

@@ -174,6 +174,7 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   int64_t completed_at_warm = 0;
   double cpu_at_warm = 0;
   Clock::time_point warm_at = s->t0;
+  SimulatedGilStats gil_at_warm;
   Clock::time_point next_sample = s->t0 + to_chrono(spec.sample_every);
   Clock::time_point last_sample_at = s->t0;
   int64_t last_completed = 0;
@@ -185,6 +186,7 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
       completed_at_warm = s->completed.load(std::memory_order_relaxed);
       cpu_at_warm = process_cpu_seconds();
       machine.read();  // starts the machine-wide window
+      if (spec.gil != nullptr) gil_at_warm = spec.gil->stats();
     }
     if (now >= t_end) break;
     std::this_thread::sleep_until(std::min(next_sample, warmed ? t_end : t_warm));
@@ -209,6 +211,8 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   const Clock::time_point end_at = Clock::now();
   const int64_t completed_at_end = s->completed.load(std::memory_order_relaxed);
   const double cpu_at_end = process_cpu_seconds();
+  const SimulatedGilStats gil_at_end =
+      spec.gil != nullptr ? spec.gil->stats() : SimulatedGilStats{};
   r.machine_cpu_percent =
       machine.read().system_percent.value_or(std::numeric_limits<double>::quiet_NaN());
   double loads[1] = {0.0};
@@ -225,6 +229,15 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   r.total_seconds = seconds_between(s->t0, end_at);
   r.total_completed = completed_at_end;
   r.dropped_arrivals = dropped;
+  r.gil_busy_percent = std::numeric_limits<double>::quiet_NaN();
+  r.gil_switches_per_s = std::numeric_limits<double>::quiet_NaN();
+  if (spec.gil != nullptr && r.measured_seconds > 0) {
+    // Holds still open at either end are not counted: a slight undercount.
+    r.gil_busy_percent =
+        100.0 * (gil_at_end.held_ns - gil_at_warm.held_ns) * 1e-9 / r.measured_seconds;
+    r.gil_switches_per_s =
+        (gil_at_end.forced_switches - gil_at_warm.forced_switches) / r.measured_seconds;
+  }
   r.cpu_percent = r.measured_seconds > 0
                       ? 100.0 * (cpu_at_end - cpu_at_warm) /
                             (r.measured_seconds * affinity_cpu_count())

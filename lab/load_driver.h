@@ -43,6 +43,7 @@
 #include "core/scaling_decision.h"
 #include "lab/burst_arrival_generator.h"
 #include "lab/process_stats.h"
+#include "lab/simulated_gil.h"
 #include "lab/workload_generator.h"
 
 namespace betapool {
@@ -63,6 +64,8 @@ struct LoadSpec {
   absl::Duration measure = absl::Seconds(2);
   absl::Duration sample_every = absl::Milliseconds(250);
   uint64_t seed = 1;
+  // If set, its counters are read at both ends of the measurement window.
+  const SimulatedGil* gil = nullptr;
 };
 
 // One point of the thread-count-over-time series.
@@ -90,6 +93,8 @@ struct LoadResult {
   double load_average = 0.0;
   double beta = 0.0;           // mean of the controller's window beta (NaN: none)
   double lock_wait_ratio = 0.0;  // mean per-tick lock-wait share (NaN: none)
+  double gil_busy_percent = 0.0;    // window share the GIL was held (NaN: no GIL)
+  double gil_switches_per_s = 0.0;  // forced switches in the window (NaN: no GIL)
   double mean_threads = 0.0;   // time-weighted over the window
   int max_threads = 0;
   int final_threads = 0;

@@ -25,6 +25,10 @@ int64_t steady_ns() {
 
 constexpr absl::Duration kMinInterval = absl::Microseconds(1);
 
+std::chrono::nanoseconds to_interval(absl::Duration d) {
+  return absl::ToChronoNanoseconds(std::max(d, kMinInterval));
+}
+
 // Misuse would deadlock or corrupt the lock; CPython aborts too
 // ("drop_gil: GIL is not locked").
 [[noreturn]] void misuse(const char* what) {
@@ -35,14 +39,14 @@ constexpr absl::Duration kMinInterval = absl::Microseconds(1);
 }  // namespace
 
 SimulatedGil::SimulatedGil(absl::Duration switch_interval)
-    : interval_(std::max(switch_interval, kMinInterval)) {}
+    : interval_(to_interval(switch_interval)) {}
 
 SimulatedGil& SimulatedGil::process_wide() {
   static SimulatedGil* const gil = new SimulatedGil();
   return *gil;
 }
 
-bool SimulatedGil::take_locked(const void* me) {
+bool SimulatedGil::take_locked(std::unique_lock<std::mutex>& lock, const void* me) {
   if (locked_ && last_holder_ == me) misuse("acquire() by the thread that holds it");
   bool waited = false;
   if (locked_) {
@@ -50,7 +54,8 @@ bool SimulatedGil::take_locked(const void* me) {
     ++waiters_;
     while (locked_) {
       const uint64_t saved = switch_number_;
-      const bool timed_out = lock_released_.WaitWithTimeout(&mu_, interval_);
+      const bool timed_out =
+          lock_released_.wait_for(lock, interval_) == std::cv_status::timeout;
       // A whole interval without any switch: ask the holder to drop it.
       if (timed_out && locked_ && switch_number_ == saved) {
         if (!drop_request_.load(std::memory_order_relaxed)) {
@@ -66,7 +71,7 @@ bool SimulatedGil::take_locked(const void* me) {
   holder_.store(me, std::memory_order_relaxed);
   last_holder_ = me;
   ++switch_number_;
-  switched_.SignalAll();
+  switched_.notify_all();
   // The request was addressed to the previous holder (CPython resets it).
   drop_request_.store(false, std::memory_order_relaxed);
   ++stats_.acquisitions;
@@ -78,7 +83,7 @@ void SimulatedGil::drop_locked() {
   stats_.held_ns += steady_ns() - taken_at_ns_;
   locked_ = false;
   holder_.store(nullptr, std::memory_order_relaxed);
-  lock_released_.Signal();
+  lock_released_.notify_one();
 }
 
 void SimulatedGil::acquire() {
@@ -86,8 +91,8 @@ void SimulatedGil::acquire() {
   const int64_t start = steady_ns();
   int64_t waited_ns = 0;
   {
-    MutexLock lock(&mu_);
-    if (take_locked(me)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (take_locked(lock, me)) {
       waited_ns = steady_ns() - start;
       stats_.total_wait_ns += waited_ns;
     }
@@ -100,7 +105,7 @@ void SimulatedGil::release() {
   const int64_t start = steady_ns();
   int64_t waited_ns = 0;
   {
-    MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (!locked_ || last_holder_ != me) {
       misuse("release() by a thread that does not hold the lock");
     }
@@ -108,10 +113,9 @@ void SimulatedGil::release() {
     // FORCE_SWITCHING: a pending request means a waiter has starved for a
     // whole interval; do not return (and possibly re-take the lock) before
     // it, or another thread, has had it.
-    if (drop_request_.load(std::memory_order_relaxed) && waiters_ > 0 &&
-        last_holder_ == me) {
+    if (drop_request_.load(std::memory_order_relaxed) && waiters_ > 0) {
       drop_request_.store(false, std::memory_order_relaxed);
-      while (last_holder_ == me) switched_.Wait(&mu_);
+      switched_.wait(lock, [&] { return last_holder_ != me; });
       waited_ns = steady_ns() - start;
       stats_.total_wait_ns += waited_ns;
     }
@@ -124,7 +128,7 @@ bool SimulatedGil::yield_for_waiter() {
   const int64_t start = steady_ns();
   int64_t waited_ns = 0;
   {
-    MutexLock lock(&mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (!drop_request_.load(std::memory_order_relaxed) || !locked_ ||
         last_holder_ != me) {
       return false;  // the request was already served, or we are not holder
@@ -133,9 +137,9 @@ bool SimulatedGil::yield_for_waiter() {
     drop_locked();
     if (waiters_ > 0) {
       drop_request_.store(false, std::memory_order_relaxed);
-      while (last_holder_ == me) switched_.Wait(&mu_);
+      switched_.wait(lock, [&] { return last_holder_ != me; });
     }
-    take_locked(me);
+    take_locked(lock, me);
     waited_ns = steady_ns() - start;
     stats_.total_wait_ns += waited_ns;
   }
@@ -153,23 +157,23 @@ absl::Status SimulatedGil::set_switch_interval(absl::Duration interval) {
         absl::StrCat("switch_interval = ", absl::FormatDuration(interval),
                      ": must be positive"));
   }
-  MutexLock lock(&mu_);
-  interval_ = std::max(interval, kMinInterval);
+  std::lock_guard<std::mutex> lock(mu_);
+  interval_ = to_interval(interval);
   return absl::OkStatus();
 }
 
 absl::Duration SimulatedGil::switch_interval() const {
-  MutexLock lock(&mu_);
-  return interval_;
+  std::lock_guard<std::mutex> lock(mu_);
+  return absl::FromChrono(interval_);
 }
 
 SimulatedGilStats SimulatedGil::stats() const {
-  MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return stats_;
 }
 
 void SimulatedGil::reset_stats() {
-  MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   stats_ = SimulatedGilStats{};
 }
 

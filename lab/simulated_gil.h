@@ -15,11 +15,17 @@
 //    every few microseconds. It then drops the lock and, if nobody has taken
 //    it yet, waits until another thread has (CPython's FORCE_SWITCHING), so
 //    it cannot immediately take it back.
-//  - Releasing signals one waiter (absl::CondVar wakes the longest waiter
+//  - Releasing signals one waiter (glibc wakes waiters of the older group
 //    first: FIFO-ish). Nothing stops a thread that arrives while the lock is
 //    free from taking it before the woken waiter runs (barging, as with
 //    CPython's mutex + condvar), and a thread coming back from I/O must queue
 //    behind the holder: that is the convoy.
+//
+// It is built, like CPython's, on a pthread mutex and condition variables
+// (std::mutex, std::condition_variable), not on absl::Mutex/CondVar: the
+// cost of the waiters' timed wake-ups is part of what is emulated, and
+// absl::CondVar removes a timed-out waiter by walking its whole wait list —
+// quadratic work with thousands of waiters that CPython does not pay.
 //
 // Time a thread spends waiting for the lock (in acquire() and in a forced
 // switch) is reported through core/wait_accounting.h, so an executor records
@@ -47,11 +53,12 @@
 #define BETAPOOL_LAB_SIMULATED_GIL_H_
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "core/sync.h"
 #include "absl/time/time.h"
 
 namespace betapool {
@@ -107,21 +114,24 @@ class SimulatedGil {
 
  private:
   // Waits until the lock is free and takes it. Returns true if it waited.
-  bool take_locked(const void* me) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Requires `lock` to hold mu_.
+  bool take_locked(std::unique_lock<std::mutex>& lock, const void* me);
   // Marks the lock free, accounts the hold time and wakes one waiter.
-  void drop_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Requires mu_.
+  void drop_locked();
   bool yield_for_waiter();
 
-  mutable Mutex mu_;
-  CondVar lock_released_;  // CPython's gil->cond
-  CondVar switched_;       // CPython's gil->switch_cond
-  bool locked_ ABSL_GUARDED_BY(mu_) = false;
-  const void* last_holder_ ABSL_GUARDED_BY(mu_) = nullptr;
-  uint64_t switch_number_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t taken_at_ns_ ABSL_GUARDED_BY(mu_) = 0;
-  int waiters_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Duration interval_ ABSL_GUARDED_BY(mu_);
-  SimulatedGilStats stats_ ABSL_GUARDED_BY(mu_);
+  // mu_ guards every member below except the two atomics.
+  mutable std::mutex mu_;
+  std::condition_variable lock_released_;  // CPython's gil->cond
+  std::condition_variable switched_;       // CPython's gil->switch_cond
+  bool locked_ = false;
+  const void* last_holder_ = nullptr;
+  uint64_t switch_number_ = 0;
+  int64_t taken_at_ns_ = 0;
+  int waiters_ = 0;
+  std::chrono::nanoseconds interval_;
+  SimulatedGilStats stats_;
   // Read without the mutex by check() and held_by_current_thread().
   std::atomic<bool> drop_request_{false};
   std::atomic<const void*> holder_{nullptr};
