@@ -95,19 +95,20 @@ class Executor {
 
   // Runs fn(args...) on a worker; returns a Future of its result. Arguments
   // are decay-copied into the task. Throws RejectedError after shutdown.
+  // Cost: one heap allocation (the callable and the future's state together,
+  // core/task_wrapper.h) and no system call unless get() has to sleep.
   template <class F, class... Args>
     requires std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>
   auto submit(F&& fn, Args&&... args) {
     using R = std::invoke_result_t<std::decay_t<F>&, std::decay_t<Args>&...>;
-    Promise<R> promise;
-    Future<R> future = promise.get_future();
-    pool_.enqueue(
-        [promise = std::move(promise), fn = std::forward<F>(fn),
-         args = std::make_tuple(std::forward<Args>(args)...)](
-            TaskOutcome& out) mutable {
-          auto call = [&]() -> R { return std::apply(fn, args); };
-          internal::run_into<R>(promise, out, call);
-        });
+    auto call =
+        internal::bind_call(std::forward<F>(fn), std::forward<Args>(args)...);
+    using State = internal::TaskState<R, decltype(call)>;
+    auto* state = new State(std::move(call));
+    Future<R> future = internal::FutureAccess::adopt<R>(state);
+    // On RejectedError the TaskRef cancels its half and `future` releases
+    // the other: nothing leaks.
+    pool_.enqueue(internal::TaskRef<State>(state));
     return future;
   }
 

@@ -1,19 +1,34 @@
 // File: core/task_wrapper.h
 //
 // Internal helpers that turn a user callable into a PoolTask: run it, put
-// its value or exception into the promise, and tell the pool whether it
-// failed. Never throws — a task's exception must reach its future and never
-// the worker.
+// its value or exception into the promise or future state, and tell the pool
+// whether it failed. Never throws — a task's exception must reach its future
+// and never the worker.
+//
+// `TaskState<R, Fn>` fuses Executor::submit's two objects into one heap
+// allocation: the future's shared state and the callable with its bound
+// arguments. The queue holds a `TaskRef` (one pointer, stored inline in the
+// PoolTask); the future holds the other reference. The callable is destroyed
+// right after it runs (or when the task is discarded), not when the future
+// goes away.
+//
+// Example (what Executor::submit does):
+//   auto* state = new internal::TaskState<int, Fn>(std::move(fn));
+//   Future<int> f = internal::FutureAccess::adopt<int>(state);
+//   pool.enqueue(internal::TaskRef<internal::TaskState<int, Fn>>(state));
 #ifndef BETAPOOL_CORE_TASK_WRAPPER_H_
 #define BETAPOOL_CORE_TASK_WRAPPER_H_
 
 #include <exception>
+#include <functional>
 #include <future>
+#include <new>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "core/future.h"
-#include "core/worker_pool.h"
+#include "core/pool_task.h"
 
 namespace betapool::internal {
 
@@ -48,6 +63,81 @@ void run_into(PromiseT& promise, TaskOutcome& out, Fn& fn) noexcept {
     }
   }
 }
+
+// Binds decay-copied arguments to a decay-copied callable; no tuple when
+// there are no arguments.
+template <class F, class... Args>
+auto bind_call(F&& fn, Args&&... args) {
+  if constexpr (sizeof...(Args) == 0) {
+    return std::decay_t<F>(std::forward<F>(fn));
+  } else {
+    return [fn = std::forward<F>(fn),
+            args = std::make_tuple(std::forward<Args>(args)...)]() mutable
+           -> decltype(auto) { return std::apply(fn, args); };
+  }
+}
+
+// The future's shared state plus the callable, in one allocation. Starts
+// with two references: the Future and the TaskRef in the queue.
+template <class R, class Fn>
+class TaskState final : public SharedState<R> {
+ public:
+  template <class F>
+  explicit TaskState(F&& fn) : SharedState<R>(2) {
+    ::new (static_cast<void*>(&fn_storage_)) Fn(std::forward<F>(fn));
+  }
+
+  // Runs the callable into the state, then destroys the callable.
+  void run(TaskOutcome& out) noexcept {
+    run_into<R>(*this, out, fn());
+    fn().~Fn();
+    fn_alive_ = false;
+  }
+
+  // Discarded before it ran: the future gets CancelledError.
+  void discard() noexcept {
+    fn().~Fn();
+    fn_alive_ = false;
+    this->cancel();
+  }
+
+ private:
+  ~TaskState() override {
+    if (fn_alive_) fn().~Fn();
+  }
+  Fn& fn() { return *std::launder(reinterpret_cast<Fn*>(&fn_storage_)); }
+
+  alignas(Fn) unsigned char fn_storage_[sizeof(Fn)];
+  bool fn_alive_ = true;
+};
+
+// The queued half of a TaskState: one pointer, so PoolTask stores it inline.
+// Running it runs the task; destroying it unrun cancels the future.
+template <class State>
+class TaskRef {
+ public:
+  explicit TaskRef(State* state) noexcept : state_(state) {}
+  TaskRef(TaskRef&& other) noexcept
+      : state_(std::exchange(other.state_, nullptr)) {}
+  TaskRef& operator=(TaskRef&&) = delete;
+  TaskRef(const TaskRef&) = delete;
+  TaskRef& operator=(const TaskRef&) = delete;
+  ~TaskRef() {
+    if (state_ != nullptr) {
+      state_->discard();
+      state_->release();
+    }
+  }
+
+  void operator()(TaskOutcome& out) noexcept {
+    State* state = std::exchange(state_, nullptr);
+    state->run(out);
+    state->release();
+  }
+
+ private:
+  State* state_;
+};
 
 }  // namespace betapool::internal
 

@@ -1,41 +1,52 @@
 #include "core/worker_pool.h"
 
 #include <algorithm>
+#include <deque>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "core/errors.h"
-#include "core/wait_accounting.h"
+#include "core/futex.h"
 
 namespace betapool {
 namespace {
 
-// Busy time after which a worker publishes its CPU time: long enough that
-// the ~1.5 us thread-CPU clock read is noise, short enough that a tick sees
-// fresh totals.
-constexpr int64_t kCheckpointBusyNs = 1'000'000;
+// Worker::state values.
+constexpr int kBusy = 0;
+constexpr int kIdle = 1;
+constexpr int kExited = 2;
 
 thread_local const WorkerPool* tls_current_pool = nullptr;
+
+int target_of(uint64_t sizes) { return static_cast<int>(sizes >> 32); }
+int live_of(uint64_t sizes) { return static_cast<int>(sizes & 0xffffffffu); }
+uint64_t pack_sizes(int target, int live) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(target)) << 32) |
+         static_cast<uint32_t>(live);
+}
+
+int default_max_spinning() {
+  const unsigned cpus = std::thread::hardware_concurrency();
+  return std::max(1, static_cast<int>(cpus / 2));
+}
 
 }  // namespace
 
 struct WorkerPool::Worker {
+  Worker(TaskClock& clock, int64_t record_spacing_ns, int64_t origin_ns)
+      : meter(clock, record_spacing_ns, origin_ns) {}
+
   std::thread thread;
+  internal::WorkerMeter meter;  // worker-private state, published totals
+  TaskOutcome outcome;          // reused by every task of this worker
 
-  // Published totals: written only by the worker (plain load+store, no
-  // read-modify-write on the hot path), read by drain(). busy_wall_ns and
-  // cpu_ns move together at checkpoints so their ratio stays meaningful.
-  std::atomic<int64_t> completed{0};
-  std::atomic<int64_t> failed{0};
-  std::atomic<int64_t> busy_wall_ns{0};
-  std::atomic<int64_t> cpu_ns{0};
-  std::atomic<int64_t> lock_wait_ns{0};
+  // Read by busy_workers().
+  alignas(64) std::atomic<int> state{kBusy};  // kBusy / kIdle / kExited
 
-  // Worker-private accumulation since the last checkpoint.
-  int64_t pending_busy_ns = 0;
-  int64_t pending_lock_wait_ns = 0;
-  int64_t cpu_at_checkpoint = 0;
-  int64_t last_record_start = INT64_MIN / 2;  // no overflow in the difference
+  // Parking: written by wakers under idle_mu_ (parked) or after it (wake).
+  alignas(64) std::atomic<uint32_t> wake{0};
+  bool parked = false;  // guarded by the pool's idle_mu_
 
   Mutex records_mu;
   std::deque<TaskMetrics> records ABSL_GUARDED_BY(records_mu);
@@ -50,35 +61,58 @@ struct WorkerPool::Worker {
 };
 
 WorkerPool::WorkerPool(TaskClock& clock, WorkerPoolOptions options)
-    : clock_(clock), options_(options), origin_ns_(clock.wall_now_ns()) {}
+    : clock_(clock),
+      options_(options),
+      origin_ns_(clock.wall_now_ns()),
+      record_spacing_ns_(absl::ToInt64Nanoseconds(options.record_spacing)),
+      max_spinning_(options.max_spinning > 0 ? options.max_spinning
+                                             : default_max_spinning()),
+      idle_spin_(std::max<int64_t>(
+          0, absl::ToInt64Nanoseconds(options.idle_spin))) {}
 
 WorkerPool::~WorkerPool() { shutdown(true); }
 
 void WorkerPool::enqueue(PoolTask task) {
-  MutexLock lock(&mu_);
-  if (!accepting_) {
+  if (!queue_.push(task)) {
     throw RejectedError("betapool: executor is shut down; task rejected");
   }
-  queue_.push_back(QueuedTask{next_task_id_++, std::move(task)});
-  if (idle_ > 0) work_available_.Signal();
+  // seq_cst loads after the seq_cst publish in push(): a worker that parks
+  // after this load re-checks the queue and sees the task (see park()).
+  if (sleeping_.load(std::memory_order_seq_cst) > 0 &&
+      spinning_.load(std::memory_order_seq_cst) == 0) {
+    wake_parked(1);
+  }
 }
 
 int WorkerPool::resize(int target) {
   target = std::max(target, 1);
   reap();
   MutexLock structure(&structure_mu_);
+  if (queue_.closed()) return 0;
+  uint64_t sizes = sizes_.load(std::memory_order_acquire);
   int to_start = 0;
-  {
-    MutexLock lock(&mu_);
-    if (!accepting_) return 0;
-    target_ = target;
-    to_start = std::max(0, target_ - live_);
-    live_ += to_start;  // reserved; corrected below if a start fails
-    if (to_start == 0) work_available_.SignalAll();  // let surplus retire
+  // Reserve the new threads in `live` so retiring workers see them.
+  while (true) {
+    to_start = std::max(0, target - live_of(sizes));
+    if (sizes_.compare_exchange_weak(
+            sizes, pack_sizes(target, live_of(sizes) + to_start),
+            std::memory_order_acq_rel, std::memory_order_acquire)) {
+      break;
+    }
+  }
+  if (to_start == 0) {
+    // Idle surplus workers leave at once; busy ones at their next boundary.
+    const int surplus_now = live_of(sizes) - target;
+    if (surplus_now > 0) wake_parked(surplus_now);
+  }
+  if (to_start > 0) {
+    MutexLock lock(&retire_mu_);
+    unretired_ += to_start;
   }
   int failed = 0;
   for (int i = 0; i < to_start; ++i) {
-    auto worker = std::make_unique<Worker>();
+    auto worker =
+        std::make_unique<Worker>(clock_, record_spacing_ns_, origin_ns_);
     Worker* w = worker.get();
     try {
       w->thread = std::thread([this, w] { worker_main(w); });
@@ -89,27 +123,44 @@ int WorkerPool::resize(int target) {
     }
     workers_.push_back(std::move(worker));
   }
-  MutexLock lock(&mu_);
   if (failed > 0) {
-    live_ -= failed;
-    target_ = std::max(live_, 1);
+    {
+      MutexLock lock(&retire_mu_);
+      unretired_ -= failed;
+    }
+    sizes = sizes_.load(std::memory_order_acquire);
+    while (true) {
+      const int live = live_of(sizes) - failed;
+      if (sizes_.compare_exchange_weak(sizes,
+                                       pack_sizes(std::max(live, 1), live),
+                                       std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) {
+        break;
+      }
+    }
   }
-  return target_;
+  return target_of(sizes_.load(std::memory_order_acquire));
 }
 
 void WorkerPool::reap() {
+  queue_.trim_spares();
   MutexLock structure(&structure_mu_);
   std::vector<Worker*> done;
   {
-    MutexLock lock(&mu_);
+    MutexLock lock(&retire_mu_);
     done.swap(retired_);
   }
+  if (done.empty()) return;
   for (Worker* w : done) {
     if (w->thread.joinable()) w->thread.join();
     fold_drained(w, reaped_);
-    reaped_completed_total_ += w->completed.load(std::memory_order_relaxed);
-    workers_.remove_if([w](const auto& p) { return p.get() == w; });
+    reaped_completed_total_ +=
+        w->meter.published().completed.load(std::memory_order_relaxed);
   }
+  std::sort(done.begin(), done.end());
+  std::erase_if(workers_, [&done](const std::unique_ptr<Worker>& p) {
+    return std::binary_search(done.begin(), done.end(), p.get());
+  });
 }
 
 void WorkerPool::fold_drained(Worker* w, PoolDrain& out) {
@@ -119,11 +170,12 @@ void WorkerPool::fold_drained(Worker* w, PoolDrain& out) {
     seen = v;
     return d;
   };
-  out.completed += delta(w->completed, w->drained_completed);
-  out.failed += delta(w->failed, w->drained_failed);
-  out.lock_wait_ns += delta(w->lock_wait_ns, w->drained_lock_wait_ns);
-  out.cpu_ns += delta(w->cpu_ns, w->drained_cpu_ns);
-  out.busy_wall_ns += delta(w->busy_wall_ns, w->drained_busy_wall_ns);
+  const internal::WorkerMeter::Published& p = w->meter.published();
+  out.completed += delta(p.completed, w->drained_completed);
+  out.failed += delta(p.failed, w->drained_failed);
+  out.lock_wait_ns += delta(p.lock_wait_ns, w->drained_lock_wait_ns);
+  out.cpu_ns += delta(p.cpu_ns, w->drained_cpu_ns);
+  out.busy_wall_ns += delta(p.busy_wall_ns, w->drained_busy_wall_ns);
   MutexLock lock(&w->records_mu);
   for (auto& r : w->records) out.records.push_back(std::move(r));
   w->records.clear();
@@ -143,180 +195,252 @@ PoolDrain WorkerPool::drain() {
   return out;
 }
 
+bool WorkerPool::surplus() const {
+  const uint64_t sizes = sizes_.load(std::memory_order_relaxed);
+  return live_of(sizes) > target_of(sizes);
+}
+
+bool WorkerPool::retire_if_surplus() {
+  uint64_t sizes = sizes_.load(std::memory_order_relaxed);
+  while (live_of(sizes) > target_of(sizes)) {
+    if (sizes_.compare_exchange_weak(sizes, sizes - 1,
+                                     std::memory_order_acq_rel,
+                                     std::memory_order_relaxed)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void WorkerPool::worker_main(Worker* w) {
   tls_current_pool = this;
-  w->cpu_at_checkpoint = clock_.thread_cpu_now_ns();
-  mu_.Lock();
-  while (true) {
-    if (live_ > target_ || (stopping_ && queue_.empty())) break;
-    if (queue_.empty()) {
-      if (w->pending_busy_ns > 0) {
-        // Publish CPU time before sleeping, outside the queue lock.
-        mu_.Unlock();
-        checkpoint(w);
-        mu_.Lock();
-        continue;
-      }
-      ++idle_;
-      work_available_.Wait(&mu_);
-      --idle_;
-      continue;
+  w->meter.start();
+  PoolTask task;
+  uint64_t position = 0;
+  while (!retire_if_surplus()) {
+    Pop r = queue_.pop(&task, &position);
+    if (r == Pop::kEmpty) r = wait_for_work(w, &task, &position);
+    if (r == Pop::kTask) {
+      run_one(w, task, position);
+    } else if (r == Pop::kClosed) {
+      sizes_.fetch_sub(1, std::memory_order_acq_rel);  // live - 1
+      // A worker may have parked after shutdown's wake-up, when the queue
+      // was closed but not yet drained (a producer accepted before the
+      // close was still publishing, and the producer's wake-up was skipped
+      // for a spinner). Whoever sees the end wakes everyone to see it too.
+      wake_parked(-1);
+      break;
     }
-    QueuedTask task = std::move(queue_.front());
-    queue_.pop_front();
-    mu_.Unlock();
-    run_one(w, task);
-    mu_.Lock();
   }
-  // Retiring (surplus or shutdown). live_ drops now so no other worker
-  // retires on the same surplus; exiting_ keeps shutdown waiting until this
-  // worker is in retired_, where reap() will find and join it.
-  --live_;
-  ++exiting_;
-  mu_.Unlock();
-  checkpoint(w);
-  MutexLock lock(&mu_);
-  --exiting_;
+  // Retiring (surplus or shutdown): publish everything, then hand the
+  // thread to reap().
+  w->meter.finish();
+  w->state.store(kExited, std::memory_order_release);
+  MutexLock lock(&retire_mu_);
   retired_.push_back(w);
-  all_retired_.SignalAll();
+  --unretired_;
+  retired_cv_.SignalAll();
 }
 
-void WorkerPool::run_one(Worker* w, QueuedTask& task) {
-  const int64_t start = clock_.wall_now_ns();
-  const int64_t lock_wait_before = thread_lock_wait_ns();
-  const bool record =
-      start - w->last_record_start >=
-      absl::ToInt64Nanoseconds(options_.record_spacing);
-  const int64_t cpu_before = record ? clock_.thread_cpu_now_ns() : 0;
-
-  TaskOutcome outcome;
-  task.fn(outcome);
-  task.fn = nullptr;  // destroy captures before the bookkeeping
-
-  const int64_t cpu_after = record ? clock_.thread_cpu_now_ns() : 0;
-  const int64_t end = clock_.wall_now_ns();
-  const int64_t lock_wait = thread_lock_wait_ns() - lock_wait_before;
-  const int64_t wall = end - start;
-
-  w->pending_busy_ns += wall;
-  w->pending_lock_wait_ns += lock_wait;
-  if (!outcome.ok) {
-    w->failed.store(w->failed.load(std::memory_order_relaxed) + 1,
-                    std::memory_order_release);
+void WorkerPool::run_one(Worker* w, PoolTask& task, uint64_t position) {
+  if (!w->meter.record_next()) {
+    task(w->outcome);
+    task = nullptr;  // destroy captures before the bookkeeping
+    w->meter.count_task(w->outcome.ok);
+    if (!w->outcome.ok) w->outcome = TaskOutcome{};
+    return;
   }
-  w->completed.store(w->completed.load(std::memory_order_relaxed) + 1,
-                     std::memory_order_release);
+  const internal::WorkerMeter::RecordMark mark = w->meter.begin_record();
+  task(w->outcome);
+  task = nullptr;
+  TaskMetrics m = w->meter.end_record(mark, position, w->outcome);
+  w->outcome = TaskOutcome{};
+  MutexLock lock(&w->records_mu);
+  if (w->records.size() >= options_.record_buffer) {
+    w->records.pop_front();
+    ++w->dropped;
+  }
+  w->records.push_back(std::move(m));
+}
 
-  if (record) {
-    w->last_record_start = start;
-    TaskMetrics m;
-    m.task_id = task.id;
-    m.wall_time = static_cast<double>(wall) * 1e-9;
-    m.cpu_time = static_cast<double>(cpu_after - cpu_before) * 1e-9;
-    m.lock_wait_time = static_cast<double>(lock_wait) * 1e-9;
-    m.blocking_ratio = blocking_ratio(m.wall_time, m.cpu_time);
-    m.timestamp = static_cast<double>(end - origin_ns_) * 1e-9;
-    m.success = outcome.ok;
-    m.error_message = std::move(outcome.error);
-    MutexLock lock(&w->records_mu);
-    if (w->records.size() >= options_.record_buffer) {
-      w->records.pop_front();
-      ++w->dropped;
+WorkerPool::Pop WorkerPool::wait_for_work(Worker* w, PoolTask* task,
+                                          uint64_t* position) {
+  const int64_t idle_from = w->meter.idle_begin();
+  w->state.store(kIdle, std::memory_order_relaxed);
+
+  if (spin_for_work()) {
+    const Pop r = queue_.pop(task, position);
+    if (r != Pop::kEmpty || surplus()) {
+      w->meter.resume_after_spin(idle_from);
+      w->state.store(kBusy, std::memory_order_relaxed);
+      if (r == Pop::kTask) maybe_wake_another();
+      return r;
     }
-    w->records.push_back(std::move(m));
   }
-  if (w->pending_busy_ns >= kCheckpointBusyNs) checkpoint(w);
+
+  w->meter.before_park(idle_from);
+  const Pop r = park(w, task, position);
+  w->meter.after_park();
+  w->state.store(kBusy, std::memory_order_relaxed);
+  if (r == Pop::kTask) maybe_wake_another();
+  return r;
 }
 
-void WorkerPool::checkpoint(Worker* w) {
-  const int64_t cpu_now = clock_.thread_cpu_now_ns();
-  const int64_t cpu = cpu_now - w->cpu_at_checkpoint;
-  w->cpu_at_checkpoint = cpu_now;
-  w->cpu_ns.store(w->cpu_ns.load(std::memory_order_relaxed) + cpu,
-                  std::memory_order_release);
-  w->lock_wait_ns.store(
-      w->lock_wait_ns.load(std::memory_order_relaxed) + w->pending_lock_wait_ns,
-      std::memory_order_release);
-  w->busy_wall_ns.store(
-      w->busy_wall_ns.load(std::memory_order_relaxed) + w->pending_busy_ns,
-      std::memory_order_release);
-  w->pending_busy_ns = 0;
-  w->pending_lock_wait_ns = 0;
+bool WorkerPool::spin_for_work() {
+  if (spinning_.fetch_add(1, std::memory_order_seq_cst) >= max_spinning_) {
+    spinning_.fetch_sub(1, std::memory_order_seq_cst);
+    return false;
+  }
+  const bool found =
+      idle_spin_.spin([this] { return queue_.maybe_nonempty() || surplus(); });
+  // Before the pop: a producer that saw us spinning did not wake anyone,
+  // so maybe_wake_another() after the pop must see us gone (seq_cst).
+  spinning_.fetch_sub(1, std::memory_order_seq_cst);
+  return found;
+}
+
+WorkerPool::Pop WorkerPool::park(Worker* w, PoolTask* task,
+                                 uint64_t* position) {
+  {
+    MutexLock lock(&idle_mu_);
+    w->wake.store(0, std::memory_order_relaxed);
+    w->parked = true;
+    parked_.push_back(w);
+    sleeping_.fetch_add(1, std::memory_order_seq_cst);
+  }
+  // Re-check after announcing: a producer whose task this misses loads
+  // sleeping_ after publishing it and wakes someone. (Always a real pop,
+  // even when surplus: skipping it could miss the last wake-up.)
+  const Pop r = queue_.pop(task, position);
+  if (r != Pop::kEmpty || surplus()) {
+    bool still_parked;
+    {
+      MutexLock lock(&idle_mu_);
+      still_parked = w->parked;
+      if (still_parked) {
+        parked_.erase(std::find(parked_.begin(), parked_.end(), w));
+        w->parked = false;
+        sleeping_.fetch_sub(1, std::memory_order_seq_cst);
+      }
+    }
+    // A waker took us off the list: its store to w->wake is on its way and
+    // must land before this worker can exit and be freed.
+    if (!still_parked) wait_for_wake(w);
+    return r;
+  }
+  wait_for_wake(w);
+  return Pop::kEmpty;
+}
+
+void WorkerPool::wait_for_wake(Worker* w) {
+  while (w->wake.load(std::memory_order_acquire) == 0) {
+    internal::futex_wait(&w->wake, 0);
+  }
+}
+
+void WorkerPool::wake_parked(int count) {
+  // Most recently parked first: its stack and caches are warm.
+  Worker* one = nullptr;
+  std::vector<Worker*> many;
+  {
+    MutexLock lock(&idle_mu_);
+    if (parked_.empty()) return;
+    const std::size_t n =
+        count < 0 ? parked_.size()
+                  : std::min(parked_.size(), static_cast<std::size_t>(count));
+    if (n == 1) {
+      one = parked_.back();
+      parked_.pop_back();
+      one->parked = false;
+    } else {
+      many.assign(parked_.end() - static_cast<std::ptrdiff_t>(n),
+                  parked_.end());
+      parked_.resize(parked_.size() - n);
+      for (Worker* w : many) w->parked = false;
+    }
+    sleeping_.fetch_sub(static_cast<int>(n), std::memory_order_seq_cst);
+  }
+  if (one != nullptr) many.push_back(one);
+  // After this store the worker may run, exit and be freed; futex_wake only
+  // uses the address as a key (see core/futex.h).
+  for (Worker* w : many) {
+    w->wake.store(1, std::memory_order_release);
+    internal::futex_wake(&w->wake, 1);
+  }
+}
+
+void WorkerPool::maybe_wake_another() {
+  if (sleeping_.load(std::memory_order_seq_cst) > 0 &&
+      spinning_.load(std::memory_order_seq_cst) == 0 &&
+      queue_.maybe_nonempty()) {
+    wake_parked(1);
+  }
 }
 
 void WorkerPool::join_all_except_self() {
-  // Wait until every worker other than the caller has left its loop.
+  // Wait until every worker other than the caller is in retired_ (not
+  // merely out of its loop: reap() must find it to join its thread).
   {
     const int self = is_worker_thread() ? 1 : 0;
-    MutexLock lock(&mu_);
-    while (live_ > self || exiting_ > 0) all_retired_.Wait(&mu_);
+    MutexLock lock(&retire_mu_);
+    while (unretired_ > self) retired_cv_.Wait(&retire_mu_);
   }
   reap();
 }
 
 void WorkerPool::shutdown(bool wait) {
-  {
-    MutexLock lock(&mu_);
-    accepting_ = false;
-    stopping_ = true;
-    work_available_.SignalAll();
-  }
+  queue_.close();
+  wake_parked(-1);
   if (wait) join_all_except_self();
 }
 
 std::size_t WorkerPool::shutdown_now() {
-  std::deque<QueuedTask> discarded;
-  {
-    MutexLock lock(&mu_);
-    accepting_ = false;
-    stopping_ = true;
-    discarded.swap(queue_);
-    work_available_.SignalAll();
-  }
+  queue_.close();
+  std::vector<PoolTask> discarded = queue_.discard_all();
+  wake_parked(-1);
   const std::size_t n = discarded.size();
-  discarded.clear();  // each task's promise completes with CancelledError
+  discarded.clear();  // each task's future completes with CancelledError
   join_all_except_self();
   return n;
 }
 
 int WorkerPool::target() const {
-  MutexLock lock(&mu_);
-  return target_;
+  return target_of(sizes_.load(std::memory_order_acquire));
 }
 
 int WorkerPool::live_threads() const {
-  MutexLock lock(&mu_);
-  return live_;
+  return live_of(sizes_.load(std::memory_order_acquire));
 }
 
 int WorkerPool::busy_workers() const {
-  MutexLock lock(&mu_);
-  return live_ - idle_;
+  MutexLock structure(&structure_mu_);
+  int busy = 0;
+  for (const auto& w : workers_) {
+    busy += w->state.load(std::memory_order_relaxed) == kBusy ? 1 : 0;
+  }
+  return std::min(busy, live_threads());
 }
 
 int64_t WorkerPool::queue_depth() const {
-  MutexLock lock(&mu_);
-  return static_cast<int64_t>(queue_.size());
+  const uint64_t popped = queue_.popped();
+  const uint64_t pushed = queue_.pushed();
+  return pushed > popped ? static_cast<int64_t>(pushed - popped) : 0;
 }
 
 int64_t WorkerPool::submitted() const {
-  MutexLock lock(&mu_);
-  return static_cast<int64_t>(next_task_id_);
+  return static_cast<int64_t>(queue_.pushed());
 }
 
 int64_t WorkerPool::completed() const {
   MutexLock structure(&structure_mu_);
   int64_t total = reaped_completed_total_;
   for (const auto& w : workers_) {
-    total += w->completed.load(std::memory_order_acquire);
+    total += w->meter.published().completed.load(std::memory_order_acquire);
   }
   return total;
 }
 
-bool WorkerPool::accepting() const {
-  MutexLock lock(&mu_);
-  return accepting_;
-}
+bool WorkerPool::accepting() const { return !queue_.closed(); }
 
 std::string WorkerPool::last_start_error() const {
   MutexLock structure(&structure_mu_);

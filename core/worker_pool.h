@@ -5,17 +5,36 @@
 // really shrinks: `resize` starts new OS threads at once, and surplus workers
 // end their threads at their next task boundary (idle ones immediately).
 //
-// Measurement on the per-task path is kept to two steady-clock reads and a
-// few stores into the worker's own counters (no lock shared by workers). A
-// worker reads its own CPU clock only at checkpoints (after ~1 ms of busy
-// time and before it sleeps), and exactly around a task only when it records
-// that task (MetricsOptions::record_spacing). The controller collects
-// everything with `drain()` at its tick.
+// Queue: internal::TaskQueue, a segmented FIFO where producers claim a slot
+// with one atomic add and never lock, and workers take tasks under a
+// futex lock held for a few nanoseconds (core/task_queue.h).
 //
-// Lock order: structure_mu_ before mu_. mu_ guards the queue and counts and
-// is the only lock on the submit/dequeue path; structure_mu_ serializes
-// thread start/join and draining; a worker's own records_mu_ is taken by
-// that worker (rarely) and by drain().
+// Idle workers: a worker that finds the queue empty spins for up to
+// `WorkerPoolOptions::idle_spin` (at most `max_spinning` workers at once;
+// less, down to not at all, when spinning does not find work in time or
+// the machine is oversubscribed: core/adaptive_spin.h), then parks on its
+// own futex word. A producer makes a wake-up system call
+// only when a worker is parked and none is spinning; a spinner that finds
+// work wakes a parked worker if more work is queued. Parked workers are
+// woken last-in first-out, so the same few (cache-warm) threads serve a
+// light load while the rest of a large pool stays asleep.
+//
+// Measurement, per worker, with no lock and no shared write on the task
+// path: internal::WorkerMeter (core/worker_meter.h) — exact counts; busy
+// wall time from a steady-clock read every few tasks; CPU time at ~1 ms
+// checkpoints over the same spans; exact records for tasks sampled every
+// `record_spacing`. The controller collects everything with `drain()` at
+// its tick.
+//
+// Lock order: structure_mu_ before retire_mu_ and idle_mu_; the queue's
+// locks and a worker's records_mu are leaves.
+//
+// Example:
+//   betapool::ThreadCpuClock clock;
+//   betapool::WorkerPool pool(clock, {});
+//   pool.resize(4);
+//   pool.enqueue([](betapool::TaskOutcome&) { work(); });
+//   pool.shutdown(/*wait=*/true);
 //
 // Thread safety: every public method is safe from any thread, including
 // from inside a task, except that shutdown(true) from a task cannot join the
@@ -25,31 +44,21 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
-#include <list>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/functional/any_invocable.h"
-#include "core/sync.h"
 #include "absl/time/time.h"
+#include "core/adaptive_spin.h"
+#include "core/pool_task.h"
+#include "core/sync.h"
 #include "core/task_clock.h"
 #include "core/task_metrics.h"
+#include "core/task_queue.h"
+#include "core/worker_meter.h"
 
 namespace betapool {
-
-// What a running task tells the pool about itself, for the metrics.
-struct TaskOutcome {
-  bool ok = true;
-  std::string error;  // what() of the exception, when !ok
-};
-
-// A queued unit of work. It must not throw: the executor's wrappers catch
-// the callable's exception, store it in the future and report it here.
-using PoolTask = absl::AnyInvocable<void(TaskOutcome&)>;
 
 // Exact totals and recorded tasks since the previous drain.
 struct PoolDrain {
@@ -66,6 +75,11 @@ struct WorkerPoolOptions {
   absl::Duration record_spacing = absl::Milliseconds(1);
   // Records a worker keeps between drains; older ones are dropped (counted).
   std::size_t record_buffer = 4096;
+  // How long an idle worker polls the queue before it parks, and how many
+  // may poll at once (0: half the CPUs, at least 1). Spinning makes a
+  // hand-off cost ~0.1 us instead of a ~5-50 us wake-up.
+  absl::Duration idle_spin = absl::Microseconds(50);
+  int max_spinning = 0;
 };
 
 class WorkerPool {
@@ -118,41 +132,56 @@ class WorkerPool {
 
  private:
   struct Worker;
-  struct QueuedTask {
-    uint64_t id;
-    PoolTask fn;
-  };
+  using Pop = internal::TaskQueue::Pop;
 
   void worker_main(Worker* w);
-  void run_one(Worker* w, QueuedTask& task);
-  void checkpoint(Worker* w);
-  void join_all_except_self() ABSL_LOCKS_EXCLUDED(mu_);
+  void run_one(Worker* w, PoolTask& task, uint64_t position);
+  // Idle path: spins, then parks. Returns kTask with a task to run, kClosed
+  // when the worker should leave, kEmpty to re-check (woken, surplus).
+  Pop wait_for_work(Worker* w, PoolTask* task, uint64_t* position);
+  bool spin_for_work();
+  Pop park(Worker* w, PoolTask* task, uint64_t* position);
+  void wait_for_wake(Worker* w);
+  void wake_parked(int count);  // count < 0: all
+  void maybe_wake_another();
+  bool surplus() const;
+  bool retire_if_surplus();
+  void join_all_except_self();
   void fold_drained(Worker* w, PoolDrain& out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(structure_mu_);
 
   TaskClock& clock_;
   const WorkerPoolOptions options_;
   const int64_t origin_ns_;
+  const int64_t record_spacing_ns_;
+  const int max_spinning_;
 
-  mutable Mutex structure_mu_ ABSL_ACQUIRED_BEFORE(mu_);
-  std::list<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(structure_mu_);
+  internal::TaskQueue queue_;
+
+  // Target (high 32 bits) and live (low 32 bits) thread counts in one word,
+  // so that a retiring worker's check-and-decrement is one CAS.
+  alignas(64) std::atomic<uint64_t> sizes_{0};
+
+  // Idle protocol (see the file comment).
+  internal::AdaptiveSpin idle_spin_;
+  alignas(64) std::atomic<int> spinning_{0};
+  std::atomic<int> sleeping_{0};
+  Mutex idle_mu_ ABSL_ACQUIRED_AFTER(structure_mu_);
+  std::vector<Worker*> parked_ ABSL_GUARDED_BY(idle_mu_);
+
+  mutable Mutex structure_mu_;
+  std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(structure_mu_);
   // Totals folded in from reaped workers, reported at the next drain.
   PoolDrain reaped_ ABSL_GUARDED_BY(structure_mu_);
   std::string last_start_error_ ABSL_GUARDED_BY(structure_mu_);
   int64_t reaped_completed_total_ ABSL_GUARDED_BY(structure_mu_) = 0;
 
-  mutable Mutex mu_;
-  CondVar work_available_;
-  CondVar all_retired_;
-  std::deque<QueuedTask> queue_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_task_id_ ABSL_GUARDED_BY(mu_) = 0;
-  int target_ ABSL_GUARDED_BY(mu_) = 0;
-  int live_ ABSL_GUARDED_BY(mu_) = 0;
-  int idle_ ABSL_GUARDED_BY(mu_) = 0;
-  int exiting_ ABSL_GUARDED_BY(mu_) = 0;  // left the loop, not yet in retired_
-  bool accepting_ ABSL_GUARDED_BY(mu_) = true;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<Worker*> retired_ ABSL_GUARDED_BY(mu_);
+  Mutex retire_mu_ ABSL_ACQUIRED_AFTER(structure_mu_);
+  CondVar retired_cv_;
+  std::vector<Worker*> retired_ ABSL_GUARDED_BY(retire_mu_);
+  // Threads started and not yet in retired_ (shutdown waits for these, not
+  // for `live`, which drops before a retiring worker reaches retired_).
+  int unretired_ ABSL_GUARDED_BY(retire_mu_) = 0;
 };
 
 }  // namespace betapool

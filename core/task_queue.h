@@ -1,0 +1,144 @@
+// File: core/task_queue.h
+//
+// internal::TaskQueue: the WorkerPool's unbounded multi-producer,
+// multi-consumer FIFO of PoolTasks.
+//
+// Shape: a linked list of segments of kSegmentSlots slots, one cache line
+// per slot. Every accepted task gets a position (0, 1, 2, ... in acceptance
+// order); tasks are taken in position order, so one producer's tasks start
+// in the order it queued them.
+//  - Producers never lock. One fetch_add on `tail_`, a word that packs the
+//    tail segment's address with its next free index, claims a slot; the
+//    producer builds the task there and publishes it with a store of its
+//    position. Only the producer that finds the segment full takes
+//    `grow_mu_` to link the next one (once per kSegmentSlots tasks).
+//  - Consumers take `head_lock_`, a futex lock held for one slot check and
+//    one move. Serializing consumers is what makes recycling a drained
+//    segment safe without hazard pointers or epochs (no consumer can hold a
+//    stale segment), and it is where a bounded queue's discard-oldest
+//    policy can take the oldest task.
+//  - close() sets a bit in `tail_` with the same fetch_add-able word, so a
+//    task is either accepted before the close (and later taken or
+//    discarded) or rejected: never lost.
+//  - maybe_nonempty() compares the packed tail and head words without
+//    touching a segment: idle workers spin on it.
+//
+// Memory order: push() publishes a slot with a sequentially consistent
+// store, and an idle worker checks a slot with a sequentially consistent
+// load after announcing itself (see WorkerPool's idle protocol): one of the
+// two always sees the other, so a task is never left with every worker
+// asleep.
+//
+// Capacity bounds (for rejection policies) fit on top: pushed() - popped()
+// is the depth; a producer can refuse before push(), and discard-oldest is
+// a pop() by the producer.
+//
+// Example:
+//   betapool::internal::TaskQueue q;
+//   betapool::PoolTask t = [](betapool::TaskOutcome&) {};
+//   q.push(t);
+//   betapool::PoolTask out;
+//   uint64_t position;
+//   if (q.pop(&out, &position) == TaskQueue::Pop::kTask) out(outcome);
+//
+// Thread safety: every method is safe from any thread.
+#ifndef BETAPOOL_CORE_TASK_QUEUE_H_
+#define BETAPOOL_CORE_TASK_QUEUE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "core/pool_task.h"
+#include "core/queue_lock.h"
+#include "core/sync.h"
+
+namespace betapool::internal {
+
+class TaskQueue {
+ public:
+  static constexpr uint32_t kSegmentSlots = 256;
+
+  enum class Pop {
+    kTask,    // *out holds the oldest task
+    kEmpty,   // nothing published at the head right now
+    kClosed,  // closed and every accepted task was taken (or discard began)
+  };
+
+  TaskQueue();
+  TaskQueue(const TaskQueue&) = delete;
+  TaskQueue& operator=(const TaskQueue&) = delete;
+  // Destroys tasks still queued (a submitted task's future then completes
+  // with CancelledError). No thread may use the queue any more.
+  ~TaskQueue();
+
+  // Appends `task` (moved from) and returns true; after close() returns
+  // false and leaves `task` as it was.
+  bool push(PoolTask& task);
+
+  // Takes the oldest task into *out and its position into *position.
+  Pop pop(PoolTask* out, uint64_t* position);
+
+  // Lock-free hint: true if some task was accepted but not yet taken (or a
+  // producer is between claiming and publishing a slot, or after close()).
+  // Never dereferences a segment. A false answer can be stale at once.
+  bool maybe_nonempty() const noexcept;
+
+  // Stops intake. Idempotent.
+  void close();
+  bool closed() const noexcept;
+
+  // After close(): takes every task not yet taken (waiting for producers
+  // that were accepted before the close to finish publishing) and makes
+  // every later pop() return kClosed. Returns them oldest first.
+  std::vector<PoolTask> discard_all();
+
+  // Tasks accepted since construction (excluding rejected ones).
+  uint64_t pushed() const;
+  // Tasks taken by pop() or discard_all().
+  uint64_t popped() const noexcept;
+
+  // Frees half of the drained segments kept for reuse, beyond a few. The
+  // pool calls it at every controller tick, so a burst's memory is reused
+  // by the next burst and given back within seconds once the load is gone.
+  void trim_spares();
+  std::size_t spare_segments() const;
+
+  struct Segment;  // defined in task_queue.cc
+
+ private:
+
+  // The producer that claimed an index past the end links a new segment.
+  // Returns false if the queue was closed meanwhile.
+  bool grow();
+  Pop pop_locked(PoolTask* out, uint64_t* position)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(head_lock_);
+  void recycle(Segment* drained);
+  Segment* new_segment();
+
+  // Producer side. Packed word: segment address (bits 0-47), next index
+  // in that segment (bits 48-62), closed flag (bit 63).
+  alignas(64) std::atomic<uint64_t> tail_;
+  mutable Mutex grow_mu_;  // segment linking and close(); once per segment
+
+  // Consumer side.
+  alignas(64) QueueLock head_lock_;
+  Segment* head_segment_ ABSL_GUARDED_BY(head_lock_);
+  uint32_t head_index_ ABSL_GUARDED_BY(head_lock_) = 0;
+  bool discarding_ ABSL_GUARDED_BY(head_lock_) = false;
+  // Mirror of the head position, packed like tail_, for maybe_nonempty().
+  std::atomic<uint64_t> head_word_;
+  std::atomic<uint64_t> popped_{0};
+
+  // Rarely written.
+  alignas(64) std::atomic<uint64_t> close_position_;  // UINT64_MAX: open
+  // Drained segments kept for reuse (taken once per kSegmentSlots tasks).
+  mutable QueueLock spare_lock_;
+  std::vector<Segment*> spares_ ABSL_GUARDED_BY(spare_lock_);
+};
+
+}  // namespace betapool::internal
+
+#endif  // BETAPOOL_CORE_TASK_QUEUE_H_
