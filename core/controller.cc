@@ -14,6 +14,23 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double or_nan(const std::optional<double>& v) { return v ? *v : kNaN; }
 
+// what() of the exception being handled, or a note that it is not a
+// std::exception. Call only inside a catch block.
+std::string current_exception_message() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "a non-standard exception (not derived from std::exception)";
+  }
+}
+
+void note_fault(FaultRecord& f, const char* component,
+                const std::string& message) {
+  if (f.count++ == 0) f.first_message = absl::StrCat(component, " threw: ", message);
+}
+
 }  // namespace
 
 std::string_view to_string(DecisionKind kind) noexcept {
@@ -43,7 +60,27 @@ Controller::Controller(WorkerPool& pool, MetricsCollector& collector,
   MutexLock lock(&mu_);
   last_tick_ = pool_.seconds_since_start();
   // Prime delta-based sensors so the first tick has an interval to report.
-  if (sensor_) last_cpu_ = sensor_->read();
+  if (sensor_) last_cpu_ = read_sensor_locked();
+}
+
+CpuReading Controller::read_sensor_locked() {
+  try {
+    return sensor_->read();
+  } catch (...) {
+    note_fault(sensor_fault_, "sensor", current_exception_message());
+    CpuReading r;
+    r.status = "sensor threw (see ExecutorMetrics::sensor_fault)";
+    return r;
+  }
+}
+
+template <class Hook>
+void Controller::call_sink_locked(Hook&& hook) {
+  try {
+    hook();
+  } catch (...) {
+    note_fault(sink_fault_, "sink", current_exception_message());
+  }
 }
 
 Controller::~Controller() { stop(); }
@@ -54,7 +91,7 @@ void Controller::start() {
   thread_ = std::thread([this] {
     while (!stop_requested_.WaitForNotificationWithTimeout(
         config_.monitor_interval)) {
-      tick();
+      tick();  // never throws (see tick())
     }
   });
 }
@@ -84,7 +121,7 @@ void Controller::collect_locked() {
       drain.completed - static_cast<int64_t>(drain.records.size());
   for (const TaskMetrics& m : drain.records) {
     collector_.record(m);
-    for (auto& sink : sinks_) sink->on_task(m);
+    for (auto& sink : sinks_) call_sink_locked([&] { sink->on_task(m); });
   }
   if (unrecorded > 0) {
     collector_.count_completions(unrecorded, pool_.seconds_since_start());
@@ -119,11 +156,27 @@ ControllerSnapshot Controller::peek() {
 }
 
 DecisionRecord Controller::tick() {
-  pool_.reap();
   MutexLock lock(&mu_);
+  try {
+    return tick_locked();
+  } catch (...) {
+    // Not the policy, sensor or sinks (caught where called): e.g. an
+    // allocation failure. Skip this tick; the next one starts afresh.
+    note_fault(tick_fault_, "tick", current_exception_message());
+    DecisionRecord record;
+    record.decision = "hold";
+    record.reason = "tick failed: " + tick_fault_.first_message;
+    record.threads_before = record.threads_after = pool_.target();
+    record.requested = record.threads_after;
+    return record;
+  }
+}
+
+DecisionRecord Controller::tick_locked() {
+  pool_.reap();
   collect_locked();
   if (sensor_) {
-    last_cpu_ = sensor_->read();
+    last_cpu_ = read_sensor_locked();
   } else {
     last_cpu_ = CpuReading{};
     last_cpu_.status = "no CPU sensor configured";
@@ -134,19 +187,17 @@ DecisionRecord Controller::tick() {
   ScalingDecision decision;
   try {
     decision = policy_->decide(s);
-  } catch (const std::exception& e) {
-    ++policy_faults_;
-    decision = ScalingDecision::hold(
-        s.current_workers, absl::StrCat("policy threw: ", e.what()));
   } catch (...) {
-    ++policy_faults_;
+    const std::string message = current_exception_message();
+    note_fault(policy_fault_, "policy", message);
     decision = ScalingDecision::hold(s.current_workers,
-                                     "policy threw a non-standard exception");
+                                     absl::StrCat("policy threw: ", message));
   }
 
   int applied = std::clamp(decision.target, bounds_.min_workers,
                            bounds_.max_workers);
-  if (applied != s.current_workers) {
+  // Also when threads are missing (the OS refused some earlier): retry.
+  if (applied != s.current_workers || pool_.live_threads() < applied) {
     const int in_force = pool_.resize(applied);
     if (in_force > 0) applied = in_force;
   }
@@ -186,9 +237,9 @@ DecisionRecord Controller::tick() {
   entry.p95_latency = s.window.p95_latency;
 
   for (auto& sink : sinks_) {
-    sink->on_tick(entry);
-    sink->on_decision(record);
-    sink->flush();
+    call_sink_locked([&] { sink->on_tick(entry); });
+    call_sink_locked([&] { sink->on_decision(record); });
+    call_sink_locked([&] { sink->flush(); });
   }
   interval_ = PoolDrain{};
   last_tick_ = now;
@@ -203,7 +254,27 @@ int64_t Controller::ticks() const {
 
 int64_t Controller::policy_faults() const {
   MutexLock lock(&mu_);
-  return policy_faults_;
+  return policy_fault_.count;
+}
+
+FaultRecord Controller::policy_fault() const {
+  MutexLock lock(&mu_);
+  return policy_fault_;
+}
+
+FaultRecord Controller::sensor_fault() const {
+  MutexLock lock(&mu_);
+  return sensor_fault_;
+}
+
+FaultRecord Controller::sink_fault() const {
+  MutexLock lock(&mu_);
+  return sink_fault_;
+}
+
+FaultRecord Controller::tick_fault() const {
+  MutexLock lock(&mu_);
+  return tick_fault_;
 }
 
 int64_t Controller::dropped_records() const {

@@ -13,6 +13,14 @@
 //   auto ex = betapool::ExecutorBuilder().manual_control().build().value();
 //   betapool::DecisionRecord d = ex->controller().tick();
 //
+// Faults: a policy, sensor or sink that throws (anything, std::exception or
+// not) cannot stop the loop: a throwing decide() holds the size, a throwing
+// sensor reads as unavailable for that tick, a throwing sink hook is
+// skipped, and anything else a tick throws skips that tick. Each component's
+// faults are counted and its first message kept (FaultRecord), so a fault
+// repeated every tick is recorded once, not logged every tick. A policy's
+// target outside [min_workers, max_workers] (negative, INT_MAX) is clamped.
+//
 // Thread safety: tick() and collect() are serialized internally and may be
 // called from any thread; start()/stop() from the owner.
 #ifndef BETAPOOL_CORE_CONTROLLER_H_
@@ -37,6 +45,12 @@
 
 namespace betapool {
 
+// How often a component failed, and the first failure's message.
+struct FaultRecord {
+  int64_t count = 0;
+  std::string first_message;
+};
+
 class Controller {
  public:
   struct Bounds {
@@ -56,6 +70,8 @@ class Controller {
   ~Controller();  // stop()
 
   // Starts the background thread ticking every monitor_interval. Once.
+  // Throws std::system_error if the thread cannot be started (before any
+  // task is accepted: the executor is not built).
   void start();
   // Stops the background thread at once (no waiting out the interval).
   // Idempotent; safe if never started.
@@ -76,11 +92,21 @@ class Controller {
   Bounds bounds() const { return bounds_; }
   int64_t ticks() const;
   int64_t policy_faults() const;  // decide() threw; the tick held
+  FaultRecord policy_fault() const;
+  FaultRecord sensor_fault() const;
+  FaultRecord sink_fault() const;
+  FaultRecord tick_fault() const;
   int64_t dropped_records() const;
 
  private:
   void collect_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   ControllerSnapshot snapshot_locked(double now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  DecisionRecord tick_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reads the sensor, turning a throw into an unavailable reading.
+  CpuReading read_sensor_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Calls one sink hook, recording (not propagating) what it throws.
+  template <class Hook>
+  void call_sink_locked(Hook&& hook) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   WorkerPool& pool_;
   MetricsCollector& collector_;
@@ -96,7 +122,10 @@ class Controller {
   double last_tick_ ABSL_GUARDED_BY(mu_) = 0.0;
   CpuReading last_cpu_ ABSL_GUARDED_BY(mu_);
   int64_t ticks_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t policy_faults_ ABSL_GUARDED_BY(mu_) = 0;
+  FaultRecord policy_fault_ ABSL_GUARDED_BY(mu_);
+  FaultRecord sensor_fault_ ABSL_GUARDED_BY(mu_);
+  FaultRecord sink_fault_ ABSL_GUARDED_BY(mu_);
+  FaultRecord tick_fault_ ABSL_GUARDED_BY(mu_);
   int64_t dropped_records_ ABSL_GUARDED_BY(mu_) = 0;
 
   Mutex thread_mu_;

@@ -13,13 +13,22 @@ std::vector<std::shared_ptr<MetricsSink>> with_memory_sink(
   return sinks;
 }
 
+WorkerPoolOptions pool_options(const ExecutorParts& parts) {
+  WorkerPoolOptions o;
+  o.record_spacing = parts.metrics.record_spacing;
+  o.queue_capacity = parts.queue_capacity;
+  o.rejection = parts.rejection;
+  o.block_timeout = parts.block_timeout;
+  return o;
+}
+
 }  // namespace
 
 Executor::Executor(ExecutorParts parts)
     : min_workers_(parts.min_workers),
       max_workers_(parts.max_workers),
       clock_(std::move(parts.clock)),
-      pool_(*clock_, WorkerPoolOptions{parts.metrics.record_spacing}),
+      pool_(*clock_, pool_options(parts)),
       collector_(parts.metrics.window_size, parts.metrics.max_history,
                  parts.metrics.window_max_age),
       memory_(std::make_shared<InMemorySink>(
@@ -52,6 +61,17 @@ ExecutorMetrics Executor::metrics() const {
   m.ticks = controller_.ticks();
   m.policy_faults = controller_.policy_faults();
   m.policy = std::string(controller_.policy().name());
+  m.queue_capacity = pool_.queue_capacity();
+  if (m.queue_capacity > 0) m.rejection = to_string(pool_.rejection());
+  m.tasks_rejected = pool_.rejected_full();
+  m.tasks_discarded = pool_.discarded_oldest();
+  m.tasks_run_in_caller = pool_.ran_in_caller();
+  m.policy_fault = controller_.policy_fault();
+  m.sensor_fault = controller_.sensor_fault();
+  m.sink_fault = controller_.sink_fault();
+  m.tick_fault = controller_.tick_fault();
+  m.thread_start_failures = pool_.thread_start_failures();
+  m.last_thread_start_error = pool_.last_start_error();
   return m;
 }
 

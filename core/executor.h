@@ -18,8 +18,10 @@
 //   executor->post([] { /* fire and forget */ });
 //   executor->shutdown();
 //
-// Errors: submit/post/map throw RejectedError once shutdown has begun; a
-// task's exception is stored in its future (post: counted as failed).
+// Errors: submit/post/map throw RejectedError once shutdown has begun, or
+// when a bounded queue is full under RejectionPolicy::kReject (kBlock past
+// its timeout); a task's exception is stored in its future (post: counted
+// as failed). Every promise, with its test: docs/semantics.md.
 // Thread safety: every method is safe from any thread, including from
 // inside a task (see docs/semantics.md for shutdown from a task).
 #ifndef BETAPOOL_CORE_EXECUTOR_H_
@@ -51,6 +53,43 @@
 
 namespace betapool {
 
+namespace internal {
+
+// What Executor::submit queues: internal::TaskRef's behaviour, plus a
+// discard by a full queue (kDiscardOldest) names that reason in the
+// future's CancelledError. Same size (one pointer); running is identical.
+template <class State>
+class ExecutorTaskRef {
+ public:
+  explicit ExecutorTaskRef(State* state) noexcept : state_(state) {}
+  ExecutorTaskRef(ExecutorTaskRef&& other) noexcept
+      : state_(std::exchange(other.state_, nullptr)) {}
+  ExecutorTaskRef& operator=(ExecutorTaskRef&&) = delete;
+  ExecutorTaskRef(const ExecutorTaskRef&) = delete;
+  ExecutorTaskRef& operator=(const ExecutorTaskRef&) = delete;
+  ~ExecutorTaskRef() {
+    if (state_ == nullptr) return;
+    if (const char* reason = current_discard_reason()) {
+      // The callable is destroyed with the state (its last reference).
+      state_->set_exception(std::make_exception_ptr(CancelledError(reason)));
+    } else {
+      state_->discard();
+    }
+    state_->release();
+  }
+
+  void operator()(TaskOutcome& out) noexcept {
+    State* state = std::exchange(state_, nullptr);
+    state->run(out);
+    state->release();
+  }
+
+ private:
+  State* state_;
+};
+
+}  // namespace internal
+
 // Everything an Executor is made of; ExecutorBuilder validates and fills it.
 struct ExecutorParts {
   int min_workers = 1;
@@ -63,6 +102,10 @@ struct ExecutorParts {
   std::unique_ptr<TaskClock> clock;
   std::vector<std::shared_ptr<MetricsSink>> sinks;
   bool start_controller = true;  // false: drive controller().tick() yourself
+  // Bounded queue (0: unbounded) and what a full queue does.
+  int64_t queue_capacity = 0;
+  RejectionPolicy rejection = RejectionPolicy::kBlock;
+  absl::Duration block_timeout = absl::InfiniteDuration();
 };
 
 // The seed's get_metrics(), as a struct.
@@ -81,6 +124,19 @@ struct ExecutorMetrics {
   int64_t ticks = 0;
   int64_t policy_faults = 0;
   std::string policy;
+  // Bounded queue (0 / empty when unbounded).
+  int64_t queue_capacity = 0;
+  std::string rejection;            // "block", "reject", ...
+  int64_t tasks_rejected = 0;       // refused: queue full (kReject, timeout)
+  int64_t tasks_discarded = 0;      // dropped unrun by kDiscardOldest
+  int64_t tasks_run_in_caller = 0;  // kCallerRuns (or kBlock from a worker)
+  // Faults, each recorded once: a count and the first message.
+  FaultRecord policy_fault;   // decide() threw (the tick held)
+  FaultRecord sensor_fault;   // read() threw (CPU read as unavailable)
+  FaultRecord sink_fault;     // a sink hook threw (skipped)
+  FaultRecord tick_fault;     // anything else a tick threw (tick skipped)
+  int64_t thread_start_failures = 0;  // the OS refused a worker thread
+  std::string last_thread_start_error;
 };
 
 class Executor {
@@ -106,9 +162,9 @@ class Executor {
     using State = internal::TaskState<R, decltype(call)>;
     auto* state = new State(std::move(call));
     Future<R> future = internal::FutureAccess::adopt<R>(state);
-    // On RejectedError the TaskRef cancels its half and `future` releases
-    // the other: nothing leaks.
-    pool_.enqueue(internal::TaskRef<State>(state));
+    // On RejectedError the ref cancels its half and `future` releases the
+    // other: nothing leaks.
+    pool_.enqueue_callable(internal::ExecutorTaskRef<State>(state));
     return future;
   }
 
@@ -136,13 +192,14 @@ class Executor {
   template <class F>
     requires std::invocable<std::decay_t<F>&>
   void post(F&& fn) {
-    pool_.enqueue([fn = std::forward<F>(fn)](TaskOutcome& out) mutable {
-      try {
-        fn();
-      } catch (...) {
-        internal::note_current_exception(out);
-      }
-    });
+    pool_.enqueue_callable(
+        [fn = std::forward<F>(fn)](TaskOutcome& out) mutable {
+          try {
+            fn();
+          } catch (...) {
+            internal::note_current_exception(out);
+          }
+        });
   }
 
   // Submits fn(x) for every x in `inputs`, in order; returns the futures in

@@ -1,6 +1,8 @@
 #include "core/executor_builder.h"
 
 #include <algorithm>
+#include <cmath>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -86,6 +88,15 @@ ExecutorBuilder& ExecutorBuilder::metrics_options(const MetricsOptions& o) {
   metrics_ = o;
   return *this;
 }
+ExecutorBuilder& ExecutorBuilder::queue_capacity(int64_t capacity,
+                                                 RejectionPolicy rejection,
+                                                 absl::Duration block_timeout) {
+  queue_capacity_ = capacity;
+  rejection_ = rejection;
+  block_timeout_ = block_timeout;
+  return *this;
+}
+
 ExecutorBuilder& ExecutorBuilder::manual_control() {
   start_controller_ = false;
   return *this;
@@ -139,6 +150,21 @@ absl::StatusOr<ExecutorParts> ExecutorBuilder::build_parts() {
   }
   if (absl::Status s = validate(config_); !s.ok()) return s;
   if (absl::Status s = validate(metrics_); !s.ok()) return s;
+  if (queue_capacity_ && *queue_capacity_ < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "queue_capacity = ", *queue_capacity_,
+        ": must be at least 1 (leave it unset for an unbounded queue)"));
+  }
+  if (rejection_ && !queue_capacity_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rejection = ", to_string(*rejection_),
+        ": needs a queue_capacity (the queue is unbounded)"));
+  }
+  if (block_timeout_ < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("block_timeout = ", absl::FormatDuration(block_timeout_),
+                     ": must not be negative"));
+  }
 
   const ComponentContext ctx{config_, min_workers_, max_workers_, initial};
   ExecutorParts parts;
@@ -148,6 +174,9 @@ absl::StatusOr<ExecutorParts> ExecutorBuilder::build_parts() {
   parts.config = config_;
   parts.metrics = metrics_;
   parts.start_controller = start_controller_;
+  parts.queue_capacity = queue_capacity_.value_or(0);
+  parts.rejection = rejection_.value_or(RejectionPolicy::kBlock);
+  parts.block_timeout = block_timeout_;
 
   absl::StatusOr<std::unique_ptr<ScalingPolicy>> policy =
       create(policy_, ctx, "policy");
@@ -184,7 +213,20 @@ absl::StatusOr<ExecutorParts> ExecutorBuilder::build_parts() {
 absl::StatusOr<std::unique_ptr<Executor>> ExecutorBuilder::build() {
   absl::StatusOr<ExecutorParts> parts = build_parts();
   if (!parts.ok()) return parts.status();
-  return std::make_unique<Executor>(*std::move(parts));
+  std::unique_ptr<Executor> executor;
+  try {
+    executor = std::make_unique<Executor>(*std::move(parts));
+  } catch (const std::system_error& e) {  // the controller thread
+    return absl::ResourceExhaustedError(
+        absl::StrCat("could not start the controller thread: ", e.what()));
+  }
+  if (executor->thread_count() == 0) {
+    // No task accepted yet; an executor with no worker would queue forever.
+    return absl::ResourceExhaustedError(
+        absl::StrCat("could not start any worker thread: ",
+                     executor->metrics().last_thread_start_error));
+  }
+  return executor;
 }
 
 namespace {
@@ -271,6 +313,34 @@ absl::Status ExecutorBuilder::apply_spec(std::string_view spec_text) {
       s = as_seconds(c.stabilization_window);
     } else if (key == "warmup_task_count") {
       s = as_int(c.warmup_task_count);
+    } else if (key == "queue_capacity") {
+      int64_t n = 0;
+      if (value == "unbounded") {
+        next.queue_capacity_.reset();
+      } else if (!absl::SimpleAtoi(value, &n)) {
+        s = bad_value(key, value, "an integer or 'unbounded'");
+      } else {
+        next.queue_capacity_ = n;
+      }
+    } else if (key == "rejection") {
+      std::optional<RejectionPolicy> p;
+      for (RejectionPolicy r :
+           {RejectionPolicy::kBlock, RejectionPolicy::kReject,
+            RejectionPolicy::kCallerRuns, RejectionPolicy::kDiscardOldest}) {
+        if (value == to_string(r)) p = r;
+      }
+      if (!p) {
+        s = bad_value(key, value,
+                      "one of block, reject, caller_runs, discard_oldest");
+      } else {
+        next.rejection_ = p;
+      }
+    } else if (key == "block_timeout") {
+      if (!absl::SimpleAtod(value, &d) || std::isnan(d)) {
+        s = bad_value(key, value, "a number of seconds");
+      } else {
+        next.block_timeout_ = absl::Seconds(d);  // inf: wait forever
+      }
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "spec: unknown key '", key,
@@ -278,7 +348,8 @@ absl::Status ExecutorBuilder::apply_spec(std::string_view spec_text) {
           "max_workers, initial_workers, monitor_interval, "
           "beta_high_threshold, beta_low_threshold, scale_up_step, "
           "scale_down_step, cpu_upper_threshold, cpu_lower_threshold, "
-          "stabilization_window, warmup_task_count"));
+          "stabilization_window, warmup_task_count, queue_capacity, "
+          "rejection, block_timeout"));
     }
     if (!s.ok()) return s;
   }

@@ -29,10 +29,18 @@
 // max_workers 64 (the seed's), initial workers = min_workers, the seed's
 // ControllerConfig. See sensors/effective_cpus.h.
 //
+// Bounded queue (optional; unbounded by default):
+//   .queue_capacity(1000, betapool::RejectionPolicy::kBlock,
+//                   absl::Milliseconds(50))   // block up to 50 ms, then
+//                                             // RejectedError
+// or in a spec: "queue_capacity=1000,rejection=block,block_timeout=0.05".
+//
 // Errors: build() returns InvalidArgument naming the field and value (min <
-// 1, max < min, initial outside [min, max], a ControllerConfig or
-// MetricsOptions field out of range) or NotFound for an unknown component
-// name, listing the known ones.
+// 1, max < min, initial outside [min, max], queue_capacity < 1, a negative
+// block_timeout, a rejection policy without a queue_capacity, a
+// ControllerConfig or MetricsOptions field out of range), NotFound for an
+// unknown component name, listing the known ones, or ResourceExhausted if
+// the OS refused every worker thread (or the controller thread).
 // Thread safety: a builder is used by one thread.
 #ifndef BETAPOOL_CORE_EXECUTOR_BUILDER_H_
 #define BETAPOOL_CORE_EXECUTOR_BUILDER_H_
@@ -148,9 +156,17 @@ class ExecutorBuilder {
   ExecutorBuilder& metrics_options(const MetricsOptions& o);
   // No background controller thread: call executor->controller().tick().
   ExecutorBuilder& manual_control();
+  // Bounds the queue to `capacity` waiting tasks (>= 1; checked by build())
+  // and sets what a full queue does; `block_timeout` applies to kBlock
+  // (default: wait for room as long as it takes).
+  ExecutorBuilder& queue_capacity(
+      int64_t capacity, RejectionPolicy rejection = RejectionPolicy::kBlock,
+      absl::Duration block_timeout = absl::InfiniteDuration());
 
   // Applies "key=value" pairs separated by commas: policy, sensor, clock,
-  // sink (repeatable), min_workers, max_workers, initial_workers, and the
+  // sink (repeatable), min_workers, max_workers, initial_workers,
+  // queue_capacity (a count, or "unbounded"), rejection (block, reject,
+  // caller_runs, discard_oldest), block_timeout (seconds), and the
   // ControllerConfig fields (durations in seconds: monitor_interval=0.5).
   // Returns InvalidArgument naming the bad key or value; on error nothing
   // is changed.
@@ -189,6 +205,9 @@ class ExecutorBuilder {
   ControllerConfig config_;
   MetricsOptions metrics_;
   bool start_controller_ = true;
+  std::optional<int64_t> queue_capacity_;  // unset: unbounded
+  std::optional<RejectionPolicy> rejection_;
+  absl::Duration block_timeout_ = absl::InfiniteDuration();
 };
 
 }  // namespace betapool

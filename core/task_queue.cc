@@ -110,7 +110,7 @@ TaskQueue::~TaskQueue() {
   spares_.clear();
 }
 
-bool TaskQueue::push(PoolTask& task) {
+bool TaskQueue::claim(TaskQueueSlot** slot, uint64_t* position) {
   if (tail_.load(std::memory_order_relaxed) & kClosedBit) return false;
   while (true) {
     const uint64_t word = tail_.fetch_add(kIndexOne, std::memory_order_seq_cst);
@@ -118,14 +118,21 @@ bool TaskQueue::push(PoolTask& task) {
     Segment* segment = segment_of(word);
     const uint32_t index = index_of(word);
     if (index < kSegmentSlots) {
-      TaskQueueSlot& slot = segment->slots[index];
-      ::new (slot.storage) PoolTask(std::move(task));
-      // seq_cst: pairs with the idle worker's check (see the header).
-      slot.sequence.store(segment->base + index + 1, std::memory_order_seq_cst);
+      *slot = &segment->slots[index];
+      *position = segment->base + index;
       return true;
     }
     if (!grow()) return false;
   }
+}
+
+void* TaskQueue::slot_storage(TaskQueueSlot* slot) noexcept {
+  return slot->storage;
+}
+
+void TaskQueue::publish(TaskQueueSlot* slot, uint64_t position) noexcept {
+  // seq_cst: pairs with the idle worker's check (see the header).
+  slot->sequence.store(position + 1, std::memory_order_seq_cst);
 }
 
 bool TaskQueue::grow() {

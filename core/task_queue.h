@@ -48,6 +48,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -56,6 +57,8 @@
 #include "core/sync.h"
 
 namespace betapool::internal {
+
+struct TaskQueueSlot;  // one cache line: publication word + a PoolTask
 
 class TaskQueue {
  public:
@@ -76,7 +79,28 @@ class TaskQueue {
 
   // Appends `task` (moved from) and returns true; after close() returns
   // false and leaves `task` as it was.
-  bool push(PoolTask& task);
+  bool push(PoolTask& task) { return emplace(std::move(task)); }
+
+  // Builds the task from `fn` directly in its slot (no intermediate
+  // PoolTask). Returns false after close() without touching `fn`. If
+  // building it throws (an allocation for a large callable), a no-op task
+  // takes the slot — a claimed slot must always be published — and the
+  // exception propagates.
+  template <class F>
+  bool emplace(F&& fn) {
+    TaskQueueSlot* slot;
+    uint64_t position;
+    if (!claim(&slot, &position)) return false;
+    try {
+      ::new (slot_storage(slot)) PoolTask(std::forward<F>(fn));
+    } catch (...) {
+      ::new (slot_storage(slot)) PoolTask([](TaskOutcome&) {});
+      publish(slot, position);
+      throw;
+    }
+    publish(slot, position);
+    return true;
+  }
 
   // Takes the oldest task into *out and its position into *position.
   Pop pop(PoolTask* out, uint64_t* position);
@@ -109,6 +133,11 @@ class TaskQueue {
   struct Segment;  // defined in task_queue.cc
 
  private:
+  // Claims the next slot (lock-free; links a segment when one is full).
+  // Returns false if the queue is closed.
+  bool claim(TaskQueueSlot** slot, uint64_t* position);
+  static void* slot_storage(TaskQueueSlot* slot) noexcept;
+  static void publish(TaskQueueSlot* slot, uint64_t position) noexcept;
 
   // The producer that claimed an index past the end links a new segment.
   // Returns false if the queue was closed meanwhile.

@@ -1,11 +1,13 @@
 #include "core/worker_pool.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <system_error>
 #include <thread>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "core/errors.h"
 #include "core/futex.h"
 
@@ -18,6 +20,27 @@ constexpr int kIdle = 1;
 constexpr int kExited = 2;
 
 thread_local const WorkerPool* tls_current_pool = nullptr;
+thread_local const char* tls_discard_reason = nullptr;
+
+// Test seam (internal::fail_thread_starts_for_testing).
+std::atomic<int> g_starts_to_pass{0};
+std::atomic<int> g_starts_to_fail{0};
+
+// Throws as std::thread does when the seam says this start fails.
+void maybe_fail_thread_start() {
+  int fail = g_starts_to_fail.load(std::memory_order_acquire);
+  if (fail <= 0) return;
+  int pass = g_starts_to_pass.load(std::memory_order_acquire);
+  while (pass > 0) {
+    if (g_starts_to_pass.compare_exchange_weak(pass, pass - 1)) return;
+  }
+  while (fail > 0) {
+    if (g_starts_to_fail.compare_exchange_weak(fail, fail - 1)) {
+      throw std::system_error(EAGAIN, std::generic_category(),
+                              "injected thread start failure");
+    }
+  }
+}
 
 int target_of(uint64_t sizes) { return static_cast<int>(sizes >> 32); }
 int live_of(uint64_t sizes) { return static_cast<int>(sizes & 0xffffffffu); }
@@ -32,6 +55,32 @@ int default_max_spinning() {
 }
 
 }  // namespace
+
+const char* to_string(RejectionPolicy p) noexcept {
+  switch (p) {
+    case RejectionPolicy::kBlock:
+      return "block";
+    case RejectionPolicy::kReject:
+      return "reject";
+    case RejectionPolicy::kCallerRuns:
+      return "caller_runs";
+    case RejectionPolicy::kDiscardOldest:
+      return "discard_oldest";
+  }
+  return "block";
+}
+
+namespace internal {
+
+void fail_thread_starts_for_testing(int succeed, int fail) {
+  g_starts_to_fail.store(0, std::memory_order_release);
+  g_starts_to_pass.store(succeed, std::memory_order_release);
+  g_starts_to_fail.store(fail, std::memory_order_release);
+}
+
+const char* current_discard_reason() noexcept { return tls_discard_reason; }
+
+}  // namespace internal
 
 struct WorkerPool::Worker {
   Worker(TaskClock& clock, int64_t record_spacing_ns, int64_t origin_ns)
@@ -67,17 +116,116 @@ WorkerPool::WorkerPool(TaskClock& clock, WorkerPoolOptions options)
       record_spacing_ns_(absl::ToInt64Nanoseconds(options.record_spacing)),
       max_spinning_(options.max_spinning > 0 ? options.max_spinning
                                              : default_max_spinning()),
+      capacity_(std::max<int64_t>(0, options.queue_capacity)),
       idle_spin_(std::max<int64_t>(
           0, absl::ToInt64Nanoseconds(options.idle_spin))) {}
 
 WorkerPool::~WorkerPool() { shutdown(true); }
 
-void WorkerPool::enqueue(PoolTask task) {
-  if (!queue_.push(task)) {
-    throw RejectedError("betapool: executor is shut down; task rejected");
+void WorkerPool::throw_rejected() {
+  throw RejectedError("betapool: executor is shut down; task rejected");
+}
+
+void WorkerPool::throw_full() const {
+  throw RejectedError(absl::StrCat(
+      "betapool: task queue is full (queue_capacity = ", capacity_,
+      ", rejection = ", to_string(options_.rejection), "); task rejected"));
+}
+
+bool WorkerPool::full_locked() const {
+  // Only bounded producers push, and they hold bound_mu_: the depth can
+  // only fall between this check and the push.
+  const uint64_t popped = queue_.popped();
+  const uint64_t pushed = queue_.pushed();
+  return pushed > popped &&
+         static_cast<int64_t>(pushed - popped) >= capacity_;
+}
+
+WorkerPool::Admit WorkerPool::make_room_locked(PoolTask* discarded) {
+  if (queue_.closed()) return Admit::kClosed;
+  if (!full_locked()) return Admit::kAccept;
+  switch (options_.rejection) {
+    case RejectionPolicy::kReject:
+      rejected_full_.fetch_add(1, std::memory_order_relaxed);
+      return Admit::kReject;
+    case RejectionPolicy::kCallerRuns:
+      return Admit::kRunInCaller;
+    case RejectionPolicy::kDiscardOldest: {
+      uint64_t position = 0;
+      while (full_locked()) {
+        const Pop r = queue_.pop(discarded, &position);
+        if (r == Pop::kClosed) return Admit::kClosed;
+        if (r == Pop::kTask) {
+          discarded_oldest_.fetch_add(1, std::memory_order_relaxed);
+          break;  // one pop makes room for one task
+        }
+      }
+      return Admit::kAccept;
+    }
+    case RejectionPolicy::kBlock:
+      break;
   }
-  // seq_cst loads after the seq_cst publish in push(): a worker that parks
-  // after this load re-checks the queue and sees the task (see park()).
+  // kBlock. A worker of this pool must not wait for room it may be the one
+  // to make (every worker could be waiting): it runs the task itself.
+  if (is_worker_thread()) return Admit::kRunInCaller;
+  const bool forever = options_.block_timeout == absl::InfiniteDuration();
+  const absl::Time deadline = forever ? absl::InfiniteFuture()
+                                      : absl::Now() + options_.block_timeout;
+  // Announce before re-checking (seq_cst); note_space() fences after a pop
+  // and then reads blocked_producers_, so one of us sees the other.
+  blocked_producers_.fetch_add(1, std::memory_order_seq_cst);
+  Admit result = Admit::kAccept;
+  while (true) {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (queue_.closed()) {
+      result = Admit::kClosed;
+      break;
+    }
+    if (!full_locked()) break;
+    const absl::Duration left =
+        forever ? absl::InfiniteDuration() : deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      rejected_full_.fetch_add(1, std::memory_order_relaxed);
+      result = Admit::kReject;
+      break;
+    }
+    if (forever) {
+      space_cv_.Wait(&bound_mu_);
+    } else {
+      space_cv_.WaitWithTimeout(&bound_mu_, left);
+    }
+  }
+  blocked_producers_.fetch_sub(1, std::memory_order_seq_cst);
+  return result;
+}
+
+void WorkerPool::destroy_discarded(PoolTask& discarded) {
+  // The task's destructor completes its future with CancelledError; the
+  // executor's wrapper reads this reason for the message.
+  static constexpr const char* kReason =
+      "betapool: task was discarded unrun by the full queue "
+      "(rejection = discard_oldest) to make room for a newer task";
+  tls_discard_reason = kReason;
+  discarded = nullptr;
+  tls_discard_reason = nullptr;
+}
+
+void WorkerPool::run_in_caller(PoolTask& task) {
+  ran_in_caller_.fetch_add(1, std::memory_order_relaxed);
+  TaskOutcome outcome;
+  task(outcome);
+}
+
+void WorkerPool::note_space() {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (blocked_producers_.load(std::memory_order_relaxed) == 0) return;
+  MutexLock lock(&bound_mu_);
+  space_cv_.Signal();
+}
+
+void WorkerPool::wake_after_push() {
+  // seq_cst loads after the seq_cst publish in the queue: a worker that
+  // parks after this load re-checks the queue and sees the task (park()).
   if (sleeping_.load(std::memory_order_seq_cst) > 0 &&
       spinning_.load(std::memory_order_seq_cst) == 0) {
     wake_parked(1);
@@ -115,10 +263,14 @@ int WorkerPool::resize(int target) {
         std::make_unique<Worker>(clock_, record_spacing_ns_, origin_ns_);
     Worker* w = worker.get();
     try {
+      maybe_fail_thread_start();
       w->thread = std::thread([this, w] { worker_main(w); });
     } catch (const std::system_error& e) {
       failed = to_start - i;
-      last_start_error_ = e.what();
+      ++thread_start_failures_;
+      last_start_error_ = absl::StrCat(
+          "could not start worker thread ", live_of(sizes) + i + 1, ": ",
+          e.what());
       break;
     }
     workers_.push_back(std::move(worker));
@@ -221,6 +373,7 @@ void WorkerPool::worker_main(Worker* w) {
     Pop r = queue_.pop(&task, &position);
     if (r == Pop::kEmpty) r = wait_for_work(w, &task, &position);
     if (r == Pop::kTask) {
+      if (capacity_ != 0) note_space();
       run_one(w, task, position);
     } else if (r == Pop::kClosed) {
       sizes_.fetch_sub(1, std::memory_order_acq_rel);  // live - 1
@@ -378,24 +531,37 @@ void WorkerPool::maybe_wake_another() {
 }
 
 void WorkerPool::join_all_except_self() {
-  // Wait until every worker other than the caller is in retired_ (not
-  // merely out of its loop: reap() must find it to join its thread).
+  // Wait until every worker other than those waiting here from a task is
+  // in retired_ (not merely out of its loop: reap() must find it to join
+  // its thread). Counting every waiting worker, not just the caller, lets
+  // two tasks call shutdown(true) at once without waiting for each other.
+  const bool self = is_worker_thread();
   {
-    const int self = is_worker_thread() ? 1 : 0;
     MutexLock lock(&retire_mu_);
-    while (unretired_ > self) retired_cv_.Wait(&retire_mu_);
+    if (self) ++workers_in_shutdown_;
+    while (unretired_ > workers_in_shutdown_) retired_cv_.Wait(&retire_mu_);
+    if (self) --workers_in_shutdown_;
   }
   reap();
 }
 
-void WorkerPool::shutdown(bool wait) {
+void WorkerPool::close_intake() {
   queue_.close();
+  if (capacity_ != 0) {
+    // Producers blocked on a full queue see the close and throw.
+    MutexLock lock(&bound_mu_);
+    space_cv_.SignalAll();
+  }
+}
+
+void WorkerPool::shutdown(bool wait) {
+  close_intake();
   wake_parked(-1);
   if (wait) join_all_except_self();
 }
 
 std::size_t WorkerPool::shutdown_now() {
-  queue_.close();
+  close_intake();
   std::vector<PoolTask> discarded = queue_.discard_all();
   wake_parked(-1);
   const std::size_t n = discarded.size();
@@ -445,6 +611,21 @@ bool WorkerPool::accepting() const { return !queue_.closed(); }
 std::string WorkerPool::last_start_error() const {
   MutexLock structure(&structure_mu_);
   return last_start_error_;
+}
+
+int64_t WorkerPool::thread_start_failures() const {
+  MutexLock structure(&structure_mu_);
+  return thread_start_failures_;
+}
+
+int64_t WorkerPool::rejected_full() const {
+  return rejected_full_.load(std::memory_order_relaxed);
+}
+int64_t WorkerPool::discarded_oldest() const {
+  return discarded_oldest_.load(std::memory_order_relaxed);
+}
+int64_t WorkerPool::ran_in_caller() const {
+  return ran_in_caller_.load(std::memory_order_relaxed);
 }
 
 double WorkerPool::seconds_since_start() const {

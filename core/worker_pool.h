@@ -26,8 +26,17 @@
 // `record_spacing`. The controller collects everything with `drain()` at
 // its tick.
 //
-// Lock order: structure_mu_ before retire_mu_ and idle_mu_; the queue's
-// locks and a worker's records_mu are leaves.
+// Bounded queue (WorkerPoolOptions::queue_capacity > 0): depth is
+// pushed() - popped() of the queue; producers of a bounded pool serialize on
+// bound_mu_ to check the depth and push, so the bound is exact, and a full
+// queue applies the RejectionPolicy (block, reject, run in the caller,
+// discard the oldest: a pop by the producer). An unbounded pool (the
+// default) pays one predictable branch on a const member per enqueue and
+// per task taken.
+//
+// Lock order: structure_mu_ before retire_mu_ and idle_mu_; bound_mu_
+// before the queue's locks; the queue's locks and a worker's records_mu
+// are leaves.
 //
 // Example:
 //   betapool::ThreadCpuClock clock;
@@ -46,6 +55,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -59,6 +69,28 @@
 #include "core/worker_meter.h"
 
 namespace betapool {
+
+// What a bounded pool does with a task that finds the queue full.
+enum class RejectionPolicy {
+  kBlock,          // wait for room (up to block_timeout), then RejectedError
+  kReject,         // throw RejectedError at once
+  kCallerRuns,     // run the task in the submitting thread
+  kDiscardOldest,  // drop the oldest queued task (future: CancelledError)
+};
+
+// "block", "reject", "caller_runs", "discard_oldest".
+const char* to_string(RejectionPolicy p) noexcept;
+
+namespace internal {
+// Test seam: the next `succeed` worker-thread starts (process-wide) work,
+// then the following `fail` ones throw std::system_error(EAGAIN) as
+// std::thread does when the OS refuses a thread. (0, 0) disables it.
+void fail_thread_starts_for_testing(int succeed, int fail);
+// While a bounded pool destroys a task it discarded to make room, the
+// reason (else nullptr): Executor's task wrapper puts it in the future's
+// CancelledError.
+const char* current_discard_reason() noexcept;
+}  // namespace internal
 
 // Exact totals and recorded tasks since the previous drain.
 struct PoolDrain {
@@ -80,6 +112,12 @@ struct WorkerPoolOptions {
   // hand-off cost ~0.1 us instead of a ~5-50 us wake-up.
   absl::Duration idle_spin = absl::Microseconds(50);
   int max_spinning = 0;
+  // 0: unbounded. Otherwise at most this many tasks wait in the queue (not
+  // counting running ones) and a full queue applies `rejection`.
+  int64_t queue_capacity = 0;
+  RejectionPolicy rejection = RejectionPolicy::kBlock;
+  // kBlock only: how long a producer waits for room before RejectedError.
+  absl::Duration block_timeout = absl::InfiniteDuration();
 };
 
 class WorkerPool {
@@ -91,8 +129,26 @@ class WorkerPool {
   // Equivalent to shutdown(true).
   ~WorkerPool();
 
-  // Queues `task` (FIFO). Throws RejectedError after shutdown began.
-  void enqueue(PoolTask task);
+  // Queues `task` (FIFO). Throws RejectedError after shutdown began, or
+  // when a bounded queue is full under kReject (or kBlock past its
+  // timeout). Under kCallerRuns a full queue runs the task in the calling
+  // thread before returning; under kDiscardOldest the oldest queued task
+  // is destroyed unrun to make room. kBlock called from a worker of this
+  // pool runs the task in the caller instead of blocking (a worker that
+  // waited for room could be the one that has to make it).
+  void enqueue(PoolTask task) { enqueue_callable(std::move(task)); }
+
+  // As enqueue, building the PoolTask from `fn` in place in the queue (one
+  // move less per task). `fn` is left untouched if rejected.
+  template <class F>
+  void enqueue_callable(F&& fn) {
+    if (capacity_ == 0) [[likely]] {
+      if (!queue_.emplace(std::forward<F>(fn))) throw_rejected();
+      wake_after_push();
+      return;
+    }
+    enqueue_bounded(std::forward<F>(fn));
+  }
 
   // Sets the target thread count (>= 1; smaller values are raised to 1).
   // New threads are started before this returns; surplus workers exit after
@@ -108,9 +164,13 @@ class WorkerPool {
   // Collects totals and records since the previous drain.
   PoolDrain drain();
 
-  // Stops intake. With `wait`, runs every queued task and joins all worker
-  // threads (except the caller, if it is a worker). Without, returns at once;
-  // queued tasks still run and the destructor joins. Idempotent.
+  // Stops intake (producers blocked on a full queue get RejectedError).
+  // With `wait`, runs every queued task and joins all worker threads except
+  // those that called it from a task: such a worker returns once every
+  // other worker has left, then finishes its own task and whatever is still
+  // queued, and is joined by a later shutdown(true) from outside the pool
+  // (the destructor). Without `wait`, returns at once; queued tasks still
+  // run and the destructor joins. Idempotent.
   void shutdown(bool wait);
 
   // Stops intake, discards every queued task (their futures complete with
@@ -125,6 +185,20 @@ class WorkerPool {
   int64_t completed() const;      // tasks finished since start
   bool accepting() const;
   std::string last_start_error() const;
+  int64_t thread_start_failures() const;
+  // Bounded queue counters (all 0 when unbounded): tasks refused because the
+  // queue was full (kReject, kBlock timeouts), tasks discarded to make room
+  // (kDiscardOldest), tasks run in the submitting thread (kCallerRuns, or
+  // kBlock from a worker).
+  int64_t rejected_full() const;
+  int64_t discarded_oldest() const;
+  int64_t ran_in_caller() const;
+  int64_t queue_capacity() const { return capacity_; }
+  // Producers waiting for room right now (kBlock).
+  int blocked_producers() const {
+    return blocked_producers_.load(std::memory_order_relaxed);
+  }
+  RejectionPolicy rejection() const { return options_.rejection; }
   // Wall time on the pool's clock, in seconds since the pool was created.
   double seconds_since_start() const;
   // True when the calling thread is one of this pool's workers.
@@ -134,6 +208,49 @@ class WorkerPool {
   struct Worker;
   using Pop = internal::TaskQueue::Pop;
 
+  [[noreturn]] static void throw_rejected();
+  [[noreturn]] void throw_full() const;
+
+  // Outcome of make_room_locked for a bounded enqueue.
+  enum class Admit { kAccept, kReject, kRunInCaller, kClosed };
+  Admit make_room_locked(PoolTask* discarded)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(bound_mu_);
+  bool full_locked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(bound_mu_);
+  void destroy_discarded(PoolTask& discarded);
+  void run_in_caller(PoolTask& task);
+  void close_intake();
+  void note_space();  // a task left a bounded queue: wake a blocked producer
+
+  template <class F>
+  void enqueue_bounded(F&& fn) {
+    PoolTask discarded;
+    Admit admit;
+    {
+      MutexLock lock(&bound_mu_);
+      admit = make_room_locked(&discarded);
+      if (admit == Admit::kAccept && !queue_.emplace(std::forward<F>(fn))) {
+        admit = Admit::kClosed;
+      }
+    }
+    // Outside bound_mu_: destroying or running a task runs user code, which
+    // may enqueue again.
+    if (discarded) destroy_discarded(discarded);
+    switch (admit) {
+      case Admit::kAccept:
+        wake_after_push();
+        return;
+      case Admit::kReject:
+        throw_full();
+      case Admit::kClosed:
+        throw_rejected();
+      case Admit::kRunInCaller: {
+        PoolTask task(std::forward<F>(fn));
+        run_in_caller(task);
+        return;
+      }
+    }
+  }
+  void wake_after_push();
   void worker_main(Worker* w);
   void run_one(Worker* w, PoolTask& task, uint64_t position);
   // Idle path: spins, then parks. Returns kTask with a task to run, kClosed
@@ -155,8 +272,17 @@ class WorkerPool {
   const int64_t origin_ns_;
   const int64_t record_spacing_ns_;
   const int max_spinning_;
+  const int64_t capacity_;  // 0: unbounded
 
   internal::TaskQueue queue_;
+
+  // Bounded queue only (see the file comment).
+  Mutex bound_mu_;
+  CondVar space_cv_;
+  std::atomic<int> blocked_producers_{0};
+  std::atomic<int64_t> rejected_full_{0};
+  std::atomic<int64_t> discarded_oldest_{0};
+  std::atomic<int64_t> ran_in_caller_{0};
 
   // Target (high 32 bits) and live (low 32 bits) thread counts in one word,
   // so that a retiring worker's check-and-decrement is one CAS.
@@ -174,6 +300,7 @@ class WorkerPool {
   // Totals folded in from reaped workers, reported at the next drain.
   PoolDrain reaped_ ABSL_GUARDED_BY(structure_mu_);
   std::string last_start_error_ ABSL_GUARDED_BY(structure_mu_);
+  int64_t thread_start_failures_ ABSL_GUARDED_BY(structure_mu_) = 0;
   int64_t reaped_completed_total_ ABSL_GUARDED_BY(structure_mu_) = 0;
 
   Mutex retire_mu_ ABSL_ACQUIRED_AFTER(structure_mu_);
@@ -182,6 +309,9 @@ class WorkerPool {
   // Threads started and not yet in retired_ (shutdown waits for these, not
   // for `live`, which drops before a retiring worker reaches retired_).
   int unretired_ ABSL_GUARDED_BY(retire_mu_) = 0;
+  // Workers inside shutdown(true)/shutdown_now() from a task: they cannot
+  // retire while they wait, so the others do not wait for them.
+  int workers_in_shutdown_ ABSL_GUARDED_BY(retire_mu_) = 0;
 };
 
 }  // namespace betapool

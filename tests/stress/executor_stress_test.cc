@@ -4,6 +4,11 @@
 //  - every accepted task ran exactly once, or was cancelled (its future
 //    throws CancelledError; shutdown_now's count matches);
 //  - every rejected submission was reported (RejectedError) and never ran.
+// Every other round uses a small bounded queue (capacity 1-64) with a random
+// rejection policy (block with or without a timeout, reject, caller runs,
+// discard oldest): there an accepted task ran (possibly in the caller), was
+// cancelled by shutdown_now, or was discarded by the full queue (counted in
+// ExecutorMetrics::tasks_discarded; its future throws CancelledError).
 // Time-bounded: BETAPOOL_STRESS_SECONDS (default 5) so the CI run, also
 // under ThreadSanitizer, stays short; run longer on demand:
 //   BETAPOOL_STRESS_SECONDS=600 ./build/tests/stress/executor_stress_test
@@ -38,9 +43,11 @@ struct RoundResult {
   int64_t rejected = 0;
   int64_t ran = 0;
   int64_t cancelled_futures = 0;
+  int64_t discarded = 0;
+  int64_t rejected_full = 0;
 };
 
-RoundResult run_round(std::mt19937_64& rng) {
+RoundResult run_round(std::mt19937_64& rng, bool bounded) {
   const std::vector<std::string> policies =
       ComponentRegistry::builtin().policy_names();
   std::uniform_int_distribution<std::size_t> pick(0, policies.size() - 1);
@@ -49,12 +56,23 @@ RoundResult run_round(std::mt19937_64& rng) {
   config.monitor_interval = absl::Milliseconds(1);
   config.stabilization_window = absl::ZeroDuration();
   config.warmup_task_count = 0;
-  auto built = ExecutorBuilder()
-                   .policy(policies[pick(rng)])
-                   .config(config)
-                   .min_workers(1)
-                   .max_workers(max_workers)
-                   .build();
+  ExecutorBuilder builder;
+  builder.policy(policies[pick(rng)])
+      .config(config)
+      .min_workers(1)
+      .max_workers(max_workers);
+  if (bounded) {
+    const RejectionPolicy kPolicies[] = {
+        RejectionPolicy::kBlock, RejectionPolicy::kReject,
+        RejectionPolicy::kCallerRuns, RejectionPolicy::kDiscardOldest};
+    const RejectionPolicy rejection = kPolicies[rng() % 4];
+    const absl::Duration timeout =
+        rng() % 2 == 0 ? absl::InfiniteDuration()
+                       : absl::Microseconds(static_cast<int64_t>(rng() % 200));
+    builder.queue_capacity(static_cast<int64_t>(1 + rng() % 64), rejection,
+                           timeout);
+  }
+  auto built = builder.build();
   EXPECT_TRUE(built.ok()) << built.status();
   std::unique_ptr<Executor> ex = *std::move(built);
 
@@ -109,9 +127,12 @@ RoundResult run_round(std::mt19937_64& rng) {
   for (auto& t : producers) t.join();
   stop_resizing.store(true);
   resizer.join();
+  const ExecutorMetrics metrics = ex->metrics();
   ex.reset();  // joins everything
 
   RoundResult r;
+  r.discarded = metrics.tasks_discarded;
+  r.rejected_full = metrics.tasks_rejected;
   r.accepted = accepted.load();
   r.rejected = rejected.load();
   for (const Slot& s : slots) {
@@ -130,10 +151,13 @@ RoundResult run_round(std::mt19937_64& rng) {
       }
     }
   }
-  // Every accepted task either ran or was counted as cancelled.
-  EXPECT_EQ(r.accepted, r.ran + static_cast<int64_t>(cancelled));
+  // Every accepted task either ran, was counted as cancelled, or was
+  // discarded by the full queue; every full-queue refusal was reported.
+  EXPECT_EQ(r.accepted,
+            r.ran + static_cast<int64_t>(cancelled) + r.discarded);
+  EXPECT_LE(r.rejected_full, r.rejected);
   EXPECT_EQ(r.accepted + r.rejected, kProducers * kPerProducer);
-  if (!cancel) EXPECT_EQ(r.cancelled_futures, 0);
+  if (!cancel && r.discarded == 0) EXPECT_EQ(r.cancelled_futures, 0);
   return r;
 }
 
@@ -142,18 +166,23 @@ TEST(ExecutorStressTest, NothingLostNothingDuplicated) {
   const auto end = std::chrono::steady_clock::now() +
                    std::chrono::duration<double>(stress_seconds());
   int rounds = 0;
-  int64_t accepted = 0, rejected = 0, ran = 0;
+  int64_t accepted = 0, rejected = 0, ran = 0, discarded = 0, full = 0;
   do {
-    const RoundResult r = run_round(rng);
+    const RoundResult r = run_round(rng, /*bounded=*/rounds % 2 == 1);
     ++rounds;
     accepted += r.accepted;
     rejected += r.rejected;
     ran += r.ran;
+    discarded += r.discarded;
+    full += r.rejected_full;
     if (HasFailure()) break;
   } while (std::chrono::steady_clock::now() < end);
-  std::printf("stress: %d rounds, %lld accepted, %lld ran, %lld rejected\n",
-              rounds, static_cast<long long>(accepted),
-              static_cast<long long>(ran), static_cast<long long>(rejected));
+  std::printf(
+      "stress: %d rounds (half bounded), %lld accepted, %lld ran, %lld "
+      "rejected (%lld by a full queue), %lld discarded by a full queue\n",
+      rounds, static_cast<long long>(accepted), static_cast<long long>(ran),
+      static_cast<long long>(rejected), static_cast<long long>(full),
+      static_cast<long long>(discarded));
 }
 
 }  // namespace
