@@ -3,6 +3,8 @@
 #include "collectors/json_lines_sink.h"
 #include "core/component_registry.h"
 #include "policies/beta_veto_policy.h"
+#include "policies/bottleneck_policy.h"
+#include "policies/hill_climbing_policy.h"
 #include "policies/static_policy.h"
 #include "sensors/cgroup_cpu_sensor.h"
 #include "sensors/pressure_sensor.h"
@@ -15,6 +17,8 @@ void register_builtins(ComponentRegistryBuilder& builder) {
   // Policies.
   register_beta_veto_policy(builder);
   register_static_policy(builder);
+  register_hill_climbing_policy(builder);
+  register_bottleneck_policy(builder);
   // Sensors.
   register_proc_stat_sensor(builder);
   register_cgroup_cpu_sensor(builder);

