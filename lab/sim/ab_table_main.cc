@@ -1,0 +1,68 @@
+// betapool-ab-table: prints the A/B table of every built-in policy on every
+// ready-made simulator scenario (the table in docs/policies.md).
+//
+// Usage: betapool-ab-table [--seeds=1,2,3] [--duration_s=600]
+//                          [--scenario=name] [--describe]
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "lab/sim/ab_comparison.h"
+#include "lab/sim/scenarios.h"
+
+ABSL_FLAG(std::string, seeds, "1,2,3", "comma-separated seeds");
+ABSL_FLAG(double, duration_s, 600, "virtual seconds per run");
+ABSL_FLAG(std::string, scenario, "", "only this scenario (default: all)");
+ABSL_FLAG(bool, describe, false, "print each scenario's parameters first");
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  betapool::AbOptions options;
+  options.seeds.clear();
+  for (absl::string_view part :
+       absl::StrSplit(absl::GetFlag(FLAGS_seeds), ',', absl::SkipEmpty())) {
+    uint64_t seed = 0;
+    if (!absl::SimpleAtoi(part, &seed)) {
+      std::fprintf(stderr, "--seeds: '%s' is not a number\n",
+                   std::string(part).c_str());
+      return 2;
+    }
+    options.seeds.push_back(seed);
+  }
+  options.duration = absl::Seconds(absl::GetFlag(FLAGS_duration_s));
+
+  const std::vector<betapool::AbCandidate> candidates = {
+      betapool::AbCandidate::registered("beta_veto"),
+      betapool::AbCandidate::registered("hill_climbing"),
+      betapool::AbCandidate::registered("bottleneck"),
+  };
+  const std::string only = absl::GetFlag(FLAGS_scenario);
+  for (const betapool::Scenario& scenario : betapool::scenarios::all()) {
+    if (!only.empty() && scenario.name != only) continue;
+    if (absl::GetFlag(FLAGS_describe)) {
+      std::printf("%s\n", scenario.describe().c_str());
+    }
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<betapool::AbTable> table =
+        betapool::compare_policies(scenario, candidates, options);
+    if (!table.ok()) {
+      std::fprintf(stderr, "%s: %s\n", scenario.name.c_str(),
+                   std::string(table.status().message()).c_str());
+      return 1;
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    std::printf("%s", table->to_markdown().c_str());
+    std::printf("\n(%zu seeds x %.0f s virtual, %zu oracle sizes tried; %.1f s wall)\n\n",
+                options.seeds.size(), absl::GetFlag(FLAGS_duration_s),
+                table->oracle_sweep.size(), seconds);
+  }
+  return 0;
+}
