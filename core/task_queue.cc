@@ -12,52 +12,7 @@
 namespace betapool::internal {
 namespace {
 
-constexpr uint64_t kAddressMask = (uint64_t{1} << 48) - 1;
-constexpr int kIndexShift = 48;
-constexpr uint64_t kIndexOne = uint64_t{1} << kIndexShift;
-constexpr uint64_t kIndexMask = (uint64_t{1} << 15) - 1;
-constexpr uint64_t kClosedBit = uint64_t{1} << 63;
 constexpr uint64_t kOpen = std::numeric_limits<uint64_t>::max();
-
-uint32_t index_of(uint64_t word) {
-  return static_cast<uint32_t>((word >> kIndexShift) & kIndexMask);
-}
-
-// The packed word with the index capped at the segment end, so that "past
-// the end, next segment not linked yet" equals "at the end".
-uint64_t normalized(uint64_t word) {
-  const uint64_t index =
-      std::min<uint64_t>(index_of(word), TaskQueue::kSegmentSlots);
-  return (word & kAddressMask) | (index << kIndexShift);
-}
-
-}  // namespace
-
-struct alignas(64) TaskQueueSlot {
-  // Position + 1 once the task is published; anything else: not (yet).
-  std::atomic<uint64_t> sequence{0};
-  alignas(PoolTask) unsigned char storage[sizeof(PoolTask)];
-
-  PoolTask* task() { return std::launder(reinterpret_cast<PoolTask*>(storage)); }
-};
-
-struct TaskQueue::Segment {
-  uint64_t base = 0;  // position of slots[0]
-  std::atomic<Segment*> next{nullptr};
-  TaskQueueSlot slots[kSegmentSlots];
-};
-
-namespace {
-
-TaskQueue::Segment* segment_of(uint64_t word) {
-  return reinterpret_cast<TaskQueue::Segment*>(
-      static_cast<uintptr_t>(word & kAddressMask));
-}
-
-uint64_t pack(TaskQueue::Segment* segment, uint32_t index) {
-  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(segment)) |
-         (static_cast<uint64_t>(index) << kIndexShift);
-}
 
 }  // namespace
 
@@ -108,31 +63,6 @@ TaskQueue::~TaskQueue() {
   QueueLockGuard lock(&spare_lock_);
   for (Segment* spare : spares_) delete spare;
   spares_.clear();
-}
-
-bool TaskQueue::claim(TaskQueueSlot** slot, uint64_t* position) {
-  if (tail_.load(std::memory_order_relaxed) & kClosedBit) return false;
-  while (true) {
-    const uint64_t word = tail_.fetch_add(kIndexOne, std::memory_order_seq_cst);
-    if (word & kClosedBit) return false;
-    Segment* segment = segment_of(word);
-    const uint32_t index = index_of(word);
-    if (index < kSegmentSlots) {
-      *slot = &segment->slots[index];
-      *position = segment->base + index;
-      return true;
-    }
-    if (!grow()) return false;
-  }
-}
-
-void* TaskQueue::slot_storage(TaskQueueSlot* slot) noexcept {
-  return slot->storage;
-}
-
-void TaskQueue::publish(TaskQueueSlot* slot, uint64_t position) noexcept {
-  // seq_cst: pairs with the idle worker's check (see the header).
-  slot->sequence.store(position + 1, std::memory_order_seq_cst);
 }
 
 bool TaskQueue::grow() {

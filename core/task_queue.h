@@ -48,6 +48,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -58,7 +59,16 @@
 
 namespace betapool::internal {
 
-struct TaskQueueSlot;  // one cache line: publication word + a PoolTask
+// One cache line: the publication word and a PoolTask's storage.
+struct alignas(64) TaskQueueSlot {
+  // Position + 1 once the task is published; anything else: not (yet).
+  std::atomic<uint64_t> sequence{0};
+  alignas(PoolTask) unsigned char storage[sizeof(PoolTask)];
+
+  PoolTask* task() noexcept {
+    return std::launder(reinterpret_cast<PoolTask*>(storage));
+  }
+};
 
 class TaskQueue {
  public:
@@ -92,9 +102,9 @@ class TaskQueue {
     uint64_t position;
     if (!claim(&slot, &position)) return false;
     try {
-      ::new (slot_storage(slot)) PoolTask(std::forward<F>(fn));
+      ::new (static_cast<void*>(slot->storage)) PoolTask(std::forward<F>(fn));
     } catch (...) {
-      ::new (slot_storage(slot)) PoolTask([](TaskOutcome&) {});
+      ::new (static_cast<void*>(slot->storage)) PoolTask([](TaskOutcome&) {});
       publish(slot, position);
       throw;
     }
@@ -130,14 +140,62 @@ class TaskQueue {
   void trim_spares();
   std::size_t spare_segments() const;
 
-  struct Segment;  // defined in task_queue.cc
+  struct Segment {
+    uint64_t base = 0;  // position of slots[0]
+    std::atomic<Segment*> next{nullptr};
+    TaskQueueSlot slots[kSegmentSlots];
+  };
 
  private:
-  // Claims the next slot (lock-free; links a segment when one is full).
-  // Returns false if the queue is closed.
-  bool claim(TaskQueueSlot** slot, uint64_t* position);
-  static void* slot_storage(TaskQueueSlot* slot) noexcept;
-  static void publish(TaskQueueSlot* slot, uint64_t position) noexcept;
+  // Packed tail/head words: segment address (bits 0-47), index in that
+  // segment (bits 48-62), closed flag (bit 63, tail only).
+  static constexpr uint64_t kAddressMask = (uint64_t{1} << 48) - 1;
+  static constexpr int kIndexShift = 48;
+  static constexpr uint64_t kIndexOne = uint64_t{1} << kIndexShift;
+  static constexpr uint64_t kIndexMask = (uint64_t{1} << 15) - 1;
+  static constexpr uint64_t kClosedBit = uint64_t{1} << 63;
+
+  static uint32_t index_of(uint64_t word) noexcept {
+    return static_cast<uint32_t>((word >> kIndexShift) & kIndexMask);
+  }
+  static Segment* segment_of(uint64_t word) noexcept {
+    return reinterpret_cast<Segment*>(
+        static_cast<uintptr_t>(word & kAddressMask));
+  }
+  static uint64_t pack(Segment* segment, uint32_t index) noexcept {
+    return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(segment)) |
+           (static_cast<uint64_t>(index) << kIndexShift);
+  }
+  // The word with the index capped at the segment end, so that "past the
+  // end, next segment not linked yet" equals "at the end".
+  static uint64_t normalized(uint64_t word) noexcept {
+    const uint64_t index =
+        index_of(word) < kSegmentSlots ? index_of(word) : kSegmentSlots;
+    return (word & kAddressMask) | (index << kIndexShift);
+  }
+
+  // Claims the next slot: one fetch_add, no lock (grow() once a segment is
+  // full). Returns false if the queue is closed.
+  bool claim(TaskQueueSlot** slot, uint64_t* position) {
+    if (tail_.load(std::memory_order_relaxed) & kClosedBit) return false;
+    while (true) {
+      const uint64_t word =
+          tail_.fetch_add(kIndexOne, std::memory_order_seq_cst);
+      if (word & kClosedBit) return false;
+      const uint32_t index = index_of(word);
+      if (index < kSegmentSlots) [[likely]] {
+        Segment* segment = segment_of(word);
+        *slot = &segment->slots[index];
+        *position = segment->base + index;
+        return true;
+      }
+      if (!grow()) return false;
+    }
+  }
+  static void publish(TaskQueueSlot* slot, uint64_t position) noexcept {
+    // seq_cst: pairs with the idle worker's check (see the file comment).
+    slot->sequence.store(position + 1, std::memory_order_seq_cst);
+  }
 
   // The producer that claimed an index past the end links a new segment.
   // Returns false if the queue was closed meanwhile.
@@ -147,8 +205,7 @@ class TaskQueue {
   void recycle(Segment* drained);
   Segment* new_segment();
 
-  // Producer side. Packed word: segment address (bits 0-47), next index
-  // in that segment (bits 48-62), closed flag (bit 63).
+  // Producer side: the packed tail word.
   alignas(64) std::atomic<uint64_t> tail_;
   mutable Mutex grow_mu_;  // segment linking and close(); once per segment
 

@@ -369,7 +369,8 @@ void WorkerPool::worker_main(Worker* w) {
   w->meter.start();
   PoolTask task;
   uint64_t position = 0;
-  while (!retire_if_surplus()) {
+  // surplus() first: one load per task; the CAS only when shrinking.
+  while (!(surplus() && retire_if_surplus())) {
     Pop r = queue_.pop(&task, &position);
     if (r == Pop::kEmpty) r = wait_for_work(w, &task, &position);
     if (r == Pop::kTask) {
