@@ -233,7 +233,7 @@ def compare(policies: Sequence[str], static_threads: int, tasks: int, iterations
     batch = Batch.mixed(tasks, iterations, seed=seed)
     results = []
     progress(f"compare: static {static_threads} threads, {tasks} tasks")
-    results.append(run_batch("static (best of sweep)", str(static_threads),
+    results.append(run_batch(f"static {static_threads}", str(static_threads),
                              StaticThreadPoolExecutor(static_threads), batch, True))
     for name in policies:
         progress(f"compare: adaptive '{name}' [{min_workers}, {max_workers}], {tasks} tasks")
@@ -469,10 +469,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if best is None:
             best = int(max(results["betapool"], key=lambda r: r.throughput).threads)
     if args.command in ("all", "compare"):
-        note = "Best static size taken from the sweep above."
-        if best is None:
+        if args.best_static is not None:
+            note = f"Static size {best} given by --best-static."
+        elif best is not None:
+            note = "Static size: the best of the sweep above."
+        else:
             best = 32
-            note = "Best static size 32 (the reference's peak; pass --best-static to change)."
+            note = "Static size 32 (the reference's peak; pass --best-static to change)."
         print_compare(compare(policies, best, compare_tasks, iterations, args.min_workers,
                               args.max_workers, args.seed), note)
     if args.command in ("all", "signal"):
