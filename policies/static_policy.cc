@@ -1,5 +1,6 @@
 #include "policies/static_policy.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -8,10 +9,15 @@
 namespace betapool {
 
 ScalingDecision StaticPolicy::decide(const ControllerSnapshot& s) {
-  ScalingDecision d{size_, DecisionKind::kHold,
-                    absl::StrCat("static size ", size_)};
-  if (size_ > s.current_workers) d.kind = DecisionKind::kScaleUp;
-  if (size_ < s.current_workers) d.kind = DecisionKind::kScaleDown;
+  // Answer within the bounds, as every policy must (the contract suite).
+  const int target =
+      std::clamp(size_, s.min_workers, std::max(s.min_workers, s.max_workers));
+  ScalingDecision d{target, DecisionKind::kHold,
+                    target == size_ ? absl::StrCat("static size ", size_)
+                                    : absl::StrCat("static size ", size_,
+                                                   " clamped to ", target)};
+  if (target > s.current_workers) d.kind = DecisionKind::kScaleUp;
+  if (target < s.current_workers) d.kind = DecisionKind::kScaleDown;
   return d;
 }
 

@@ -2,7 +2,6 @@
 // every built-in policy: typed, and through the registry so a policy
 // registered later is checked without editing this file.
 #include <memory>
-#include <set>
 #include <string>
 
 #include "core/component_registry.h"
@@ -27,15 +26,8 @@ using BuiltinPolicies =
                      betapool::testing::DefaultMaker<betapool::BottleneckPolicy>>;
 INSTANTIATE_TYPED_TEST_SUITE_P(Builtin, ScalingPolicyContract, BuiltinPolicies);
 
-// StaticPolicy returns its size unclamped (the controller clamps it), so it
-// fails "target within [min, max]" whenever the bounds exclude its size.
-// Disabled until StaticPolicy::decide clamps its answer; remove DISABLED_
-// then. (The registry test below skips "static" for the same reason.)
-INSTANTIATE_TYPED_TEST_SUITE_P(DISABLED_Static, ScalingPolicyContract,
+INSTANTIATE_TYPED_TEST_SUITE_P(Static, ScalingPolicyContract,
                                ::testing::Types<MakeStatic8>);
-
-// Registered policies the contract knows to fail, with the reason above.
-const std::set<std::string> kPendingFix = {"static"};
 
 TEST(PolicyContractTest, EveryRegisteredPolicyKeepsTheContract) {
   const betapool::ComponentRegistry& registry =
@@ -46,7 +38,6 @@ TEST(PolicyContractTest, EveryRegisteredPolicyKeepsTheContract) {
   ctx.initial_workers = 4;
   int checked = 0;
   for (const std::string& name : registry.policy_names()) {
-    if (kPendingFix.count(name)) continue;
     const betapool::testing::PolicyFactory make = [&registry, &ctx, name]() {
       auto p = registry.create_policy(name, ctx);
       return p.ok() ? *std::move(p) : nullptr;
@@ -55,8 +46,8 @@ TEST(PolicyContractTest, EveryRegisteredPolicyKeepsTheContract) {
     EXPECT_TRUE(betapool::testing::check_deterministic(make, 12)) << name;
     ++checked;
   }
-  // beta_veto, hill_climbing, bottleneck at least.
-  EXPECT_GE(checked, 3);
+  // beta_veto, bottleneck, hill_climbing, static at least.
+  EXPECT_GE(checked, 4);
 }
 
 }  // namespace

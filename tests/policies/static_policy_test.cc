@@ -21,5 +21,17 @@ TEST(StaticPolicyTest, AlwaysAsksForItsSize) {
   EXPECT_EQ(p.name(), "static");
 }
 
+TEST(StaticPolicyTest, AnswersWithinTheBounds) {
+  StaticPolicy p(100);
+  ControllerSnapshot s;
+  s.min_workers = 2;
+  s.max_workers = 16;
+  s.current_workers = 16;
+  EXPECT_EQ(p.decide(s).target, 16);
+  EXPECT_EQ(p.decide(s).kind, DecisionKind::kHold);
+  StaticPolicy q(1);
+  EXPECT_EQ(q.decide(s).target, 2);
+}
+
 }  // namespace
 }  // namespace betapool
