@@ -97,8 +97,10 @@ void Controller::start() {
 }
 
 void Controller::stop() {
-  if (!stop_requested_.HasBeenNotified()) stop_requested_.Notify();
+  // Check-and-notify under thread_mu_: two threads stopping at once (two
+  // tasks calling shutdown) must not both Notify (absl aborts on that).
   MutexLock lock(&thread_mu_);
+  if (!stop_requested_.HasBeenNotified()) stop_requested_.Notify();
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) {
     thread_.join();
   }
