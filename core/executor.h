@@ -71,17 +71,15 @@ class ExecutorTaskRef {
     if (state_ == nullptr) return;
     if (const char* reason = current_discard_reason()) {
       // The callable is destroyed with the state (its last reference).
-      state_->set_exception(std::make_exception_ptr(CancelledError(reason)));
+      state_->cancel_keeping_callable(reason);
     } else {
       state_->discard();
     }
-    state_->release();
   }
 
+  // run() and the cancels above also drop this reference.
   void operator()(TaskOutcome& out) noexcept {
-    State* state = std::exchange(state_, nullptr);
-    state->run(out);
-    state->release();
+    std::exchange(state_, nullptr)->run(out);
   }
 
  private:

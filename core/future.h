@@ -47,17 +47,20 @@ namespace betapool {
 
 namespace internal {
 
-// Completion word, reference count and error slot shared by producer and
-// consumer. The word is kEmpty until a waiter announces itself (kWaiting)
-// or the result lands (kReady); only a completion that sees kWaiting makes
-// the wake-up system call.
+// Completion word and reference count in one atomic, plus the error slot.
+// Bit 0: the result is ready; bit 1: a waiter sleeps on the word; bits 2-31:
+// references. Completing is one atomic add that sets "ready" and drops the
+// completing side's reference together, so a thread that waits for the
+// result always drops the last reference itself (and destroys the result,
+// or the exception it caught, on its own thread). Only a completion that
+// sees a sleeping waiter makes the wake-up system call.
 class SharedStateBase {
  public:
   SharedStateBase(const SharedStateBase&) = delete;
   SharedStateBase& operator=(const SharedStateBase&) = delete;
 
   bool is_ready() const noexcept {
-    return word_.load(std::memory_order_acquire) == kReady;
+    return (word_.load(std::memory_order_acquire) & kReady) != 0;
   }
 
   // Spins briefly while spinning pays (core/adaptive_spin.h), then sleeps
@@ -67,34 +70,37 @@ class SharedStateBase {
   // Returns true if ready by `deadline` (steady clock, nanoseconds).
   bool wait_until_ns(int64_t deadline_ns) const;
 
-  void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void add_ref() noexcept { word_.fetch_add(kRef, std::memory_order_relaxed); }
   // Drops one reference; the last one destroys the state.
   void release() noexcept {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    if ((word_.fetch_sub(kRef, std::memory_order_acq_rel) >> kRefShift) == 1) {
+      delete this;
+    }
   }
 
+  // Marks the stored result ready and drops the caller's reference in one
+  // step, then wakes a sleeping waiter. The caller must not touch the state
+  // afterwards.
+  void publish_and_release() noexcept;
+
  protected:
-  explicit SharedStateBase(uint32_t refs) noexcept : refs_(refs) {}
+  explicit SharedStateBase(uint32_t refs) noexcept : word_(refs * kRef) {}
   virtual ~SharedStateBase() = default;
 
-  // Marks the result ready (release) and wakes a sleeping waiter, if any.
-  void publish() noexcept;
-  // For cancellation: stores CancelledError and publishes.
-  void cancel() noexcept;
+  void store_exception(std::exception_ptr e) noexcept { error_ = std::move(e); }
+  // Stores CancelledError("betapool: task was discarded before it ran") or,
+  // if given, one with `reason`.
+  void store_cancelled(const char* reason = nullptr) noexcept;
 
   std::exception_ptr error_;
 
  private:
-  static constexpr uint32_t kEmpty = 0;
-  static constexpr uint32_t kWaiting = 1;
-  static constexpr uint32_t kReady = 2;
+  static constexpr uint32_t kReady = 1;
+  static constexpr uint32_t kWaiting = 2;
+  static constexpr int kRefShift = 2;
+  static constexpr uint32_t kRef = 1u << kRefShift;
 
-  // Returns true when ready; otherwise marks the word kWaiting so the
-  // completing thread knows to wake us.
-  bool announce_waiter() const noexcept;
-
-  mutable std::atomic<uint32_t> word_{kEmpty};
-  std::atomic<uint32_t> refs_;
+  mutable std::atomic<uint32_t> word_;
 };
 
 // The result slot. References are stored as pointers.
@@ -103,22 +109,20 @@ class SharedState : public SharedStateBase {
  public:
   explicit SharedState(uint32_t refs) noexcept : SharedStateBase(refs) {}
 
-  // Stores the value and publishes. If constructing the value throws,
-  // nothing is published and the exception propagates.
+  // Stores the value (not yet visible: publish_and_release() does that). If
+  // constructing it throws, nothing is stored and the exception propagates.
   template <class U>
-  void set_value(U&& value) {
+  void store_value(U&& value) {
     if constexpr (std::is_reference_v<T>) {
       ::new (static_cast<void*>(&storage_)) Stored(std::addressof(value));
     } else {
       ::new (static_cast<void*>(&storage_)) Stored(std::forward<U>(value));
     }
     has_value_ = true;
-    publish();
   }
-  void set_exception(std::exception_ptr e) noexcept {
-    error_ = std::move(e);
-    publish();
-  }
+  using SharedStateBase::store_cancelled;
+  using SharedStateBase::store_exception;
+
   // Waits, then returns the value (moved out) or rethrows the error.
   T take() {
     wait();
@@ -148,11 +152,9 @@ template <>
 class SharedState<void> : public SharedStateBase {
  public:
   explicit SharedState(uint32_t refs) noexcept : SharedStateBase(refs) {}
-  void set_value() noexcept { publish(); }
-  void set_exception(std::exception_ptr e) noexcept {
-    error_ = std::move(e);
-    publish();
-  }
+  void store_value() noexcept {}
+  using SharedStateBase::store_cancelled;
+  using SharedStateBase::store_exception;
   void take() {
     wait();
     if (error_) std::rethrow_exception(error_);
@@ -248,9 +250,8 @@ class Promise {
   // An unfulfilled promise completes its future with CancelledError.
   ~Promise() {
     if (state_ != nullptr) {
-      state_->set_exception(std::make_exception_ptr(
-          CancelledError("betapool: task was discarded before it ran")));
-      state_->release();
+      state_->store_cancelled();
+      state_->publish_and_release();
     }
   }
 
@@ -272,13 +273,13 @@ class Promise {
   template <class... U>
   void set_value(U&&... value) {
     if (state_ == nullptr) throw std::future_error(std::future_errc::no_state);
-    state_->set_value(std::forward<U>(value)...);
-    std::exchange(state_, nullptr)->release();
+    state_->store_value(std::forward<U>(value)...);
+    std::exchange(state_, nullptr)->publish_and_release();
   }
   void set_exception(std::exception_ptr e) {
     if (state_ == nullptr) throw std::future_error(std::future_errc::no_state);
-    state_->set_exception(std::move(e));
-    std::exchange(state_, nullptr)->release();
+    state_->store_exception(std::move(e));
+    std::exchange(state_, nullptr)->publish_and_release();
   }
 
  private:

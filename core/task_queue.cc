@@ -66,7 +66,7 @@ TaskQueue::~TaskQueue() {
 }
 
 bool TaskQueue::grow() {
-  MutexLock lock(&grow_mu_);
+  QueueLockGuard lock(&grow_mu_);
   const uint64_t word = tail_.load(std::memory_order_acquire);
   if (word & kClosedBit) return false;
   if (index_of(word) < kSegmentSlots) return true;  // another producer grew it
@@ -157,7 +157,7 @@ bool TaskQueue::maybe_nonempty() const noexcept {
 }
 
 void TaskQueue::close() {
-  MutexLock lock(&grow_mu_);
+  QueueLockGuard lock(&grow_mu_);
   const uint64_t word = tail_.fetch_or(kClosedBit, std::memory_order_seq_cst);
   if (word & kClosedBit) return;
   // Under grow_mu_ the tail segment cannot be recycled (it has no next).
@@ -194,7 +194,7 @@ std::vector<PoolTask> TaskQueue::discard_all() {
 uint64_t TaskQueue::pushed() const {
   const uint64_t closed_at = close_position_.load(std::memory_order_acquire);
   if (closed_at != kOpen) return closed_at;
-  MutexLock lock(&grow_mu_);  // keeps the tail segment from being recycled
+  QueueLockGuard lock(&grow_mu_);  // keeps the tail segment from being recycled
   const uint64_t word = tail_.load(std::memory_order_acquire);
   if (word & kClosedBit) return close_position_.load(std::memory_order_acquire);
   return segment_of(word)->base +

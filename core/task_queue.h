@@ -55,7 +55,6 @@
 #include "absl/base/thread_annotations.h"
 #include "core/pool_task.h"
 #include "core/queue_lock.h"
-#include "core/sync.h"
 
 namespace betapool::internal {
 
@@ -207,7 +206,10 @@ class TaskQueue {
 
   // Producer side: the packed tail word.
   alignas(64) std::atomic<uint64_t> tail_;
-  mutable Mutex grow_mu_;  // segment linking and close(); once per segment
+  // Segment linking, close() and pushed(): a futex lock, not an absl::Mutex,
+  // so that it may be taken under any caller's lock without Abseil's
+  // deadlock detector (uninstrumented, it trips ThreadSanitizer).
+  mutable QueueLock grow_mu_;
 
   // Consumer side.
   alignas(64) QueueLock head_lock_;

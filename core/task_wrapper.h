@@ -9,8 +9,8 @@
 // allocation: the future's shared state and the callable with its bound
 // arguments. The queue holds a `TaskRef` (one pointer, stored inline in the
 // PoolTask); the future holds the other reference. The callable is destroyed
-// right after it runs (or when the task is discarded), not when the future
-// goes away.
+// right after it runs (before the future is ready) or when the task is
+// discarded, not when the future goes away.
 //
 // Example (what Executor::submit does):
 //   auto* state = new internal::TaskState<int, Fn>(std::move(fn));
@@ -87,25 +87,48 @@ class TaskState final : public SharedState<R> {
     ::new (static_cast<void*>(&fn_storage_)) Fn(std::forward<F>(fn));
   }
 
-  // Runs the callable into the state, then destroys the callable.
-  void run(TaskOutcome& out) noexcept {
-    run_into<R>(*this, out, fn());
-    fn().~Fn();
-    fn_alive_ = false;
+  // run_into's promise interface: store only; run() publishes afterwards.
+  template <class... U>
+  void set_value(U&&... value) {
+    this->store_value(std::forward<U>(value)...);
+  }
+  void set_exception(std::exception_ptr e) noexcept {
+    this->store_exception(std::move(e));
   }
 
-  // Discarded before it ran: the future gets CancelledError.
+  // Runs the callable into the state, destroys the callable, then makes the
+  // result visible and drops the queue's reference (the state may be gone
+  // when this returns). Captures are destroyed before the future is ready.
+  void run(TaskOutcome& out) noexcept {
+    run_into<R>(*this, out, fn());
+    destroy_fn();
+    this->publish_and_release();
+  }
+
+  // Discarded before it ran: the callable is destroyed and the future gets
+  // CancelledError; drops the queue's reference.
   void discard() noexcept {
-    fn().~Fn();
-    fn_alive_ = false;
-    this->cancel();
+    destroy_fn();
+    this->store_cancelled();
+    this->publish_and_release();
+  }
+
+  // As discard(), with `reason` in the CancelledError, and the callable is
+  // destroyed with the state (by its last reference) rather than now.
+  void cancel_keeping_callable(const char* reason) noexcept {
+    this->store_cancelled(reason);
+    this->publish_and_release();
   }
 
  private:
-  ~TaskState() override {
-    if (fn_alive_) fn().~Fn();
-  }
+  ~TaskState() override { destroy_fn(); }
   Fn& fn() { return *std::launder(reinterpret_cast<Fn*>(&fn_storage_)); }
+  void destroy_fn() noexcept {
+    if (fn_alive_) {
+      fn_alive_ = false;
+      fn().~Fn();
+    }
+  }
 
   alignas(Fn) unsigned char fn_storage_[sizeof(Fn)];
   bool fn_alive_ = true;
@@ -123,16 +146,11 @@ class TaskRef {
   TaskRef(const TaskRef&) = delete;
   TaskRef& operator=(const TaskRef&) = delete;
   ~TaskRef() {
-    if (state_ != nullptr) {
-      state_->discard();
-      state_->release();
-    }
+    if (state_ != nullptr) state_->discard();
   }
 
   void operator()(TaskOutcome& out) noexcept {
-    State* state = std::exchange(state_, nullptr);
-    state->run(out);
-    state->release();
+    std::exchange(state_, nullptr)->run(out);
   }
 
  private:
