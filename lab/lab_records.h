@@ -64,6 +64,10 @@ struct AdaptiveRow {
   double best_static_throughput = 0.0;  // median over repetitions
   double percent_of_best_steady = 0.0;
   double percent_of_best_total = 0.0;
+  // The best static size measured again just before and just after this
+  // run (mean of the two), and the steady throughput as a share of it.
+  double paired_static_throughput = 0.0;
+  double percent_of_paired_steady = 0.0;
   double mean_threads_steady = 0.0;
   int final_threads = 0;
   int max_threads = 0;
@@ -84,7 +88,7 @@ struct AdaptiveRow {
   double machine_cpu_percent = 0.0;  // second half, all processes
   double load_average = 0.0;
 
-  static constexpr std::array<const char*, 31> kFieldNames{
+  static constexpr std::array<const char*, 33> kFieldNames{
       "workload",          "policy",
       "load",              "gil",
       "repetition",        "min_workers",
@@ -92,6 +96,7 @@ struct AdaptiveRow {
       "throughput_total",  "throughput_steady",
       "best_static_threads", "best_static_throughput",
       "percent_of_best_steady", "percent_of_best_total",
+      "paired_static_throughput", "percent_of_paired_steady",
       "mean_threads_steady", "final_threads",
       "max_threads",       "scale_ups",
       "scale_downs",       "holds",

@@ -139,13 +139,16 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
                             const AdaptiveVariant& variant, const SweepPoint& best,
                             const std::vector<AdaptiveRow>& rows) {
   if (rows.empty()) return;
-  std::vector<double> steady, total, pct_steady, pct_total, mean_threads;
+  std::vector<double> steady, total, pct_steady, pct_total, mean_threads, paired,
+      pct_paired;
   for (const AdaptiveRow& r : rows) {
     steady.push_back(r.throughput_steady);
     total.push_back(r.throughput_total);
     pct_steady.push_back(r.percent_of_best_steady);
     pct_total.push_back(r.percent_of_best_total);
     mean_threads.push_back(r.mean_threads_steady);
+    paired.push_back(r.paired_static_throughput);
+    pct_paired.push_back(r.percent_of_paired_steady);
   }
   const AdaptiveRow& last = rows.back();
   out << absl::StrFormat(
@@ -156,6 +159,10 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
       "  steady state (second half): %s tasks/s = %s %% of the best static pool "
       "(%d threads, %s tasks/s)   [paper: 96.5 %%]\n",
       tps(median(steady)), num(median(pct_steady), 1), best.threads, tps(best.throughput));
+  out << absl::StrFormat(
+      "  paired: the %d-thread static pool measured just before and after each run: "
+      "%s tasks/s; the adaptive steady state = %s %% of it\n",
+      best.threads, tps(median(paired)), num(median(pct_paired), 1));
   out << absl::StrFormat(
       "  whole run (convergence included): %s tasks/s = %s %% of best static\n",
       tps(median(total)), num(median(pct_total), 1));
@@ -183,8 +190,11 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
   }
   if (rows.size() > 1) {
     std::vector<std::string> each;
-    for (double p : pct_steady) each.push_back(num(p, 1));
-    out << "  per repetition (% of best, steady): " << absl::StrJoin(each, ", ") << "\n";
+    for (size_t i = 0; i < pct_steady.size(); ++i) {
+      each.push_back(absl::StrCat(num(pct_steady[i], 1), " / ", num(pct_paired[i], 1)));
+    }
+    out << "  per repetition (steady % of best static / of paired): "
+        << absl::StrJoin(each, ", ") << "\n";
   }
 }
 

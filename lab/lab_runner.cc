@@ -41,6 +41,43 @@ std::string tag(const LabConfig& c, const char* what) {
   return absl::StrFormat("[%s %s%s]", what, c.workload, c.gil ? "" : " nogil");
 }
 
+struct StaticRun {
+  LoadResult load;
+  double startup_s = 0.0;
+  double peak_rss_mb = 0.0;
+};
+
+// One static pool of `n` threads under `spec`; progress lines start `head`.
+absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
+                                     const LoadSpec& spec,
+                                     const std::string& head, ProgressLine& progress) {
+  PeakRssTracker peak;
+  const Clock::time_point start = Clock::now();
+  absl::StatusOr<std::unique_ptr<Executor>> ex = ExecutorBuilder()
+                                                     .policy("static")
+                                                     .min_workers(n)
+                                                     .max_workers(n)
+                                                     .initial_workers(n)
+                                                     .build();
+  if (!ex.ok()) return ex.status();
+  const Clock::time_point built = Clock::now();
+  if ((*ex)->thread_count() < n) {
+    progress.finish(absl::StrFormat("%s warning: only %d of %d threads could be started",
+                                    head, (*ex)->thread_count(), n));
+  }
+  StaticRun out;
+  out.load = run_load(**ex, built, task, spec, &peak,
+                      [&](double elapsed, double total, const TimelineSample& s) {
+                        progress.update(absl::StrFormat("%s  %.1f/%.1f s  %.0f tasks/s",
+                                                        head, elapsed, total,
+                                                        s.throughput));
+                      });
+  out.startup_s = std::chrono::duration<double>(built - start).count();
+  out.peak_rss_mb = peak.peak_mb();
+  ex->reset();  // joins the (already stopped) workers
+  return out;
+}
+
 }  // namespace
 
 double median(std::vector<double> v) {
@@ -63,31 +100,13 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
   for (int rep = 1; rep <= c.repeat; ++rep) {
     for (int n : c.threads) {
       ++step;
-      PeakRssTracker peak;
-      const Clock::time_point start = Clock::now();
-      absl::StatusOr<std::unique_ptr<Executor>> ex = ExecutorBuilder()
-                                                         .policy("static")
-                                                         .min_workers(n)
-                                                         .max_workers(n)
-                                                         .initial_workers(n)
-                                                         .build();
-      if (!ex.ok()) return ex.status();
-      const Clock::time_point built = Clock::now();
-      if ((*ex)->thread_count() < n) {
-        progress.finish(absl::StrFormat(
-            "%s warning: only %d of %d threads could be started", tag(c, "sweep"),
-            (*ex)->thread_count(), n));
-      }
       const std::string head = absl::StrFormat("%s %d/%d: %d threads", tag(c, "sweep"),
                                                step, steps, n);
       LoadSpec spec = c.load;
       if (c.gil) spec.gil = &gil;
-      LoadResult r = run_load(
-          **ex, built, *task, spec, &peak,
-          [&](double elapsed, double total, const TimelineSample& s) {
-            progress.update(absl::StrFormat("%s  %.1f/%.1f s  %.0f tasks/s", head,
-                                            elapsed, total, s.throughput));
-          });
+      absl::StatusOr<StaticRun> run = run_static(*task, n, spec, head, progress);
+      if (!run.ok()) return run.status();
+      const LoadResult& r = run->load;
       SweepRow row;
       row.workload = c.workload;
       row.load = load_name(c);
@@ -102,15 +121,14 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
       row.p99_ms = r.p99_ms;
       row.response_p99_ms = r.response_p99_ms;
       row.cpu_percent = r.cpu_percent;
-      row.peak_rss_mb = peak.peak_mb();
+      row.peak_rss_mb = run->peak_rss_mb;
       row.beta = r.beta;
       row.lock_wait_ratio = r.lock_wait_ratio;
       row.gil_switches_per_s = r.gil_switches_per_s;
       row.gil_busy_percent = r.gil_busy_percent;
       row.machine_cpu_percent = r.machine_cpu_percent;
       row.load_average = r.load_average;
-      row.startup_s = std::chrono::duration<double>(built - start).count();
-      ex->reset();  // joins the (already stopped) workers
+      row.startup_s = run->startup_s;
       progress.finish(absl::StrFormat(
           "%s  %.0f tasks/s  p99 %.2f ms  CPU %.0f%%  peak %.0f MiB", head,
           row.throughput, row.p99_ms, row.cpu_percent, row.peak_rss_mb));
@@ -189,7 +207,22 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c,
   if (c.gil) spec.gil = &SimulatedGil::process_wide();
   spec.warmup = c.adaptive_duration / 2;
   spec.measure = c.adaptive_duration - spec.warmup;
+  // The best static size again, right before and after each adaptive run:
+  // on a shared machine the load drifts between the sweep and this run.
+  LoadSpec paired = c.load;
+  paired.gil = spec.gil;
   for (int rep = 1; rep <= c.repeat; ++rep) {
+    auto paired_run = [&](const char* when) -> absl::StatusOr<double> {
+      const std::string head = absl::StrFormat("%s %s %d/%d: static %d threads (%s)",
+                                               tag(c, "adaptive"), label, rep, c.repeat,
+                                               best.threads, when);
+      absl::StatusOr<StaticRun> run = run_static(*task, best.threads, paired, head, progress);
+      if (!run.ok()) return run.status();
+      progress.finish(absl::StrFormat("%s  %.0f tasks/s", head, run->load.throughput));
+      return run->load.throughput;
+    };
+    absl::StatusOr<double> before = paired_run("before");
+    if (!before.ok()) return before.status();
     ExecutorBuilder builder;
     if (variant.process_cpu_signal) {
       BetaVetoOptions options;
@@ -210,6 +243,7 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c,
     const Clock::time_point built = Clock::now();
     const std::string head = absl::StrFormat("%s %s %d/%d", tag(c, "adaptive"),
                                              label, rep, c.repeat);
+    absl::StatusOr<double> after;  // measured once the adaptive run is over
     LoadResult r = run_load(
         **ex, built, *task, spec, &peak,
         [&](double elapsed, double total, const TimelineSample& s) {
@@ -288,6 +322,13 @@ absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c,
     progress.finish(absl::StrFormat(
         "%s  steady %.0f tasks/s (%.1f%% of best static), %d threads at the end",
         head, row.throughput_steady, row.percent_of_best_steady, row.final_threads));
+    after = paired_run("after");
+    if (!after.ok()) return after.status();
+    row.paired_static_throughput = 0.5 * (*before + *after);
+    row.percent_of_paired_steady =
+        row.paired_static_throughput > 0
+            ? 100.0 * row.throughput_steady / row.paired_static_throughput
+            : NAN;
     out.rows.push_back(std::move(row));
   }
   return out;

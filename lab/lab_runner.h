@@ -5,10 +5,14 @@
 //    config.load.warmup + config.load.measure, repeated config.repeat times
 //    (repetitions interleaved over the whole sweep, so a slow spell on a
 //    shared machine does not land on one size only);
-//  - run_adaptive: the adaptive executor (config.policy, min..max workers,
-//    the seed's controller defaults unless config.controller overrides
-//    them) for config.adaptive_duration under the same load; its first half
-//    is convergence, its second half the steady state.
+//  - run_adaptive: the adaptive executor (one of config.adaptive, min..max
+//    workers, the seed's controller defaults unless config.controller
+//    overrides them) for config.adaptive_duration under the same load; its
+//    first half is convergence, its second half the steady state. Each run
+//    is bracketed by two short runs of the best static size (the "paired"
+//    reference): on a shared machine the load drifts between the sweep and
+//    the adaptive run, and the paired ratio is measured under the same
+//    conditions.
 //
 // The workload runs as "Python" under SimulatedGil::process_wide() when
 // config.gil is set.
