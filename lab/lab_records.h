@@ -32,6 +32,9 @@ struct SweepRow {
   double response_p99_ms = 0.0;
   double cpu_percent = 0.0;
   double peak_rss_mb = 0.0;
+  // Resident memory before the pool was built (includes what the allocator
+  // kept from earlier runs of the sweep): peak - before is this pool's cost.
+  double rss_before_mb = 0.0;
   double beta = 0.0;             // executor's window beta, mean over ticks
   double lock_wait_ratio = 0.0;  // executor's lock-wait share, mean over ticks
   double gil_switches_per_s = 0.0;  // forced switches (drop requests served)
@@ -40,11 +43,11 @@ struct SweepRow {
   double machine_cpu_percent = 0.0;  // all processes, over the window
   double load_average = 0.0;         // 1-minute load average at the end
 
-  static constexpr std::array<const char*, 21> kFieldNames{
+  static constexpr std::array<const char*, 22> kFieldNames{
       "workload",   "load",          "gil",          "threads",
       "repetition", "seconds",       "completed",    "throughput",
       "p50_ms",     "p95_ms",        "p99_ms",       "response_p99_ms",
-      "cpu_percent", "peak_rss_mb",  "beta",         "lock_wait_ratio",
+      "cpu_percent", "peak_rss_mb",  "rss_before_mb", "beta", "lock_wait_ratio",
       "gil_switches_per_s", "gil_busy_percent", "startup_s",
       "machine_cpu_percent", "load_average"};
 };

@@ -45,6 +45,7 @@ struct StaticRun {
   LoadResult load;
   double startup_s = 0.0;
   double peak_rss_mb = 0.0;
+  double rss_before_mb = 0.0;
 };
 
 // One static pool of `n` threads under `spec`; progress lines start `head`.
@@ -74,6 +75,7 @@ absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
                       });
   out.startup_s = std::chrono::duration<double>(built - start).count();
   out.peak_rss_mb = peak.peak_mb();
+  out.rss_before_mb = peak.start_mb();
   ex->reset();  // joins the (already stopped) workers
   return out;
 }
@@ -122,6 +124,7 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
       row.response_p99_ms = r.response_p99_ms;
       row.cpu_percent = r.cpu_percent;
       row.peak_rss_mb = run->peak_rss_mb;
+      row.rss_before_mb = run->rss_before_mb;
       row.beta = r.beta;
       row.lock_wait_ratio = r.lock_wait_ratio;
       row.gil_switches_per_s = r.gil_switches_per_s;

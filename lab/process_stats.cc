@@ -87,6 +87,7 @@ PeakRssTracker::PeakRssTracker() {
     f.close();
     reset_ok_ = static_cast<bool>(f);
   }
+  start_mb_ = current_rss_mb();
   sample();
 }
 

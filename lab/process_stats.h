@@ -43,12 +43,16 @@ class PeakRssTracker {
   void sample();
   // This run's peak resident memory, MiB.
   double peak_mb();
+  // Resident memory when the tracker was created, MiB (memory the allocator
+  // kept from earlier runs in the same process is included in both).
+  double start_mb() const { return start_mb_; }
   // True when the kernel counter could be reset (the peak is exact).
   bool exact() const { return reset_ok_; }
 
  private:
   bool reset_ok_ = false;
   double sampled_max_ = 0.0;
+  double start_mb_ = 0.0;
 };
 
 }  // namespace betapool
