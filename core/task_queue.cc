@@ -133,7 +133,7 @@ TaskQueue::Pop TaskQueue::pop_locked(PoolTask* out, uint64_t* position) {
       continue;
     }
     TaskQueueSlot& slot = segment->slots[index];
-    if (slot.sequence.load(std::memory_order_seq_cst) != at + 1) {
+    if (segment->sequence[index].load(std::memory_order_seq_cst) != at + 1) {
       // Not published: nothing queued, or a producer is mid-push.
       return close_position_.load(std::memory_order_acquire) <= at
                  ? Pop::kClosed

@@ -58,10 +58,9 @@
 
 namespace betapool::internal {
 
-// One cache line: the publication word and a PoolTask's storage.
-struct alignas(64) TaskQueueSlot {
-  // Position + 1 once the task is published; anything else: not (yet).
-  std::atomic<uint64_t> sequence{0};
+// A slot's PoolTask storage (32 bytes: two per cache line). Its publication
+// word lives in a separate array of the segment (eight per cache line).
+struct TaskQueueSlot {
   alignas(PoolTask) unsigned char storage[sizeof(PoolTask)];
 
   PoolTask* task() noexcept {
@@ -97,17 +96,18 @@ class TaskQueue {
   // exception propagates.
   template <class F>
   bool emplace(F&& fn) {
-    TaskQueueSlot* slot;
-    uint64_t position;
-    if (!claim(&slot, &position)) return false;
+    Segment* segment;
+    uint32_t index;
+    if (!claim(&segment, &index)) return false;
+    TaskQueueSlot* slot = &segment->slots[index];
     try {
       ::new (static_cast<void*>(slot->storage)) PoolTask(std::forward<F>(fn));
     } catch (...) {
       ::new (static_cast<void*>(slot->storage)) PoolTask([](TaskOutcome&) {});
-      publish(slot, position);
+      publish(segment, index);
       throw;
     }
-    publish(slot, position);
+    publish(segment, index);
     return true;
   }
 
@@ -142,7 +142,9 @@ class TaskQueue {
   struct Segment {
     uint64_t base = 0;  // position of slots[0]
     std::atomic<Segment*> next{nullptr};
-    TaskQueueSlot slots[kSegmentSlots];
+    // Position + 1 once slot i's task is published; else not (yet).
+    alignas(64) std::atomic<uint64_t> sequence[kSegmentSlots] = {};
+    alignas(64) TaskQueueSlot slots[kSegmentSlots];
   };
 
  private:
@@ -175,7 +177,7 @@ class TaskQueue {
 
   // Claims the next slot: one fetch_add, no lock (grow() once a segment is
   // full). Returns false if the queue is closed.
-  bool claim(TaskQueueSlot** slot, uint64_t* position) {
+  bool claim(Segment** out_segment, uint32_t* out_index) {
     if (tail_.load(std::memory_order_relaxed) & kClosedBit) return false;
     while (true) {
       const uint64_t word =
@@ -183,17 +185,17 @@ class TaskQueue {
       if (word & kClosedBit) return false;
       const uint32_t index = index_of(word);
       if (index < kSegmentSlots) [[likely]] {
-        Segment* segment = segment_of(word);
-        *slot = &segment->slots[index];
-        *position = segment->base + index;
+        *out_segment = segment_of(word);
+        *out_index = index;
         return true;
       }
       if (!grow()) return false;
     }
   }
-  static void publish(TaskQueueSlot* slot, uint64_t position) noexcept {
+  static void publish(Segment* segment, uint32_t index) noexcept {
     // seq_cst: pairs with the idle worker's check (see the file comment).
-    slot->sequence.store(position + 1, std::memory_order_seq_cst);
+    segment->sequence[index].store(segment->base + index + 1,
+                                   std::memory_order_seq_cst);
   }
 
   // The producer that claimed an index past the end links a new segment.

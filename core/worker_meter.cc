@@ -16,7 +16,8 @@ WorkerMeter::WorkerMeter(TaskClock& clock, int64_t record_spacing_ns,
 void WorkerMeter::start() noexcept {
   cpu_mark_ = clock_.thread_cpu_now_ns();
   lock_wait_mark_ = thread_lock_wait_ns();
-  begin_span(clock_.wall_now_ns());
+  checkpoint_wall_ = clock_.wall_now_ns();
+  begin_span(checkpoint_wall_);
 }
 
 void WorkerMeter::begin_span(int64_t now) noexcept {
@@ -86,16 +87,19 @@ void WorkerMeter::resume_after_spin(int64_t idle_from) noexcept {
 }
 
 void WorkerMeter::before_park(int64_t idle_from) noexcept {
-  idle_spin_ns_ += clock_.wall_now_ns() - idle_from;
-  // Publish before a sleep that may be long; if nothing was busy since the
-  // last checkpoint, after_park() simply starts afresh.
-  if (pending_busy_ns_ > 0) checkpoint();
+  const int64_t now = clock_.wall_now_ns();
+  idle_spin_ns_ += now - idle_from;
+  // Publish before a sleep that may be long, unless little is pending and
+  // it was published recently (see kParkCheckpointBusyNs).
+  if (pending_busy_ns_ >= kParkCheckpointBusyNs ||
+      (pending_busy_ns_ > 0 && now - checkpoint_wall_ >= kMaxUnpublishedNs)) {
+    checkpoint();
+  }
 }
 
 void WorkerMeter::after_park() noexcept {
-  // CPU used while spinning, parking and waking belongs to no task.
-  cpu_mark_ = clock_.thread_cpu_now_ns();
-  idle_spin_ns_ = 0;
+  // No CPU-clock read: a parked thread uses (almost) no CPU, so the next
+  // checkpoint's CPU delta still matches the busy spans since the last one.
   begin_span(clock_.wall_now_ns());
 }
 
@@ -105,6 +109,7 @@ void WorkerMeter::finish() noexcept {
 }
 
 void WorkerMeter::checkpoint() noexcept {
+  checkpoint_wall_ = last_read_;
   const int64_t cpu_now = clock_.thread_cpu_now_ns();
   // Spinning idle burns CPU outside any busy span: leave it out so that CPU
   // and busy time cover the same spans.

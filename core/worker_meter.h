@@ -13,10 +13,12 @@
 // includes the pool's own per-task work but no idle time.
 //
 // The thread's CPU clock (~1 us here) is read only at checkpoints: after
-// ~1 ms of busy time, before the worker parks, and when it exits. Busy and
-// CPU time are published together, so their ratio is the pool's beta over
-// the same spans. CPU burnt while spinning idle (outside any busy span) is
-// subtracted, its amount taken as the spin's wall time.
+// ~1 ms of busy time, before the worker parks if >= 100 us of busy time
+// (or 50 ms) is unpublished, and when it exits. Busy and CPU time are
+// published together, so their ratio is the pool's beta over the same
+// spans. CPU burnt while spinning idle (outside any busy span) is
+// subtracted, its amount taken as the spin's wall time; a parked thread
+// uses no CPU.
 //
 // A task is measured exactly (CPU clock and wall clock right around it; a
 // TaskMetrics record) when `record_spacing` passed since the previous
@@ -63,6 +65,12 @@ class WorkerMeter {
 
   // Busy time after which CPU time is published.
   static constexpr int64_t kCheckpointBusyNs = 1'000'000;
+  // Before parking, CPU time is published only if at least this much busy
+  // time is pending, or the last checkpoint is kMaxUnpublishedNs old: a
+  // worker that parks after every short task (a low task rate) must not
+  // pay two ~1 us CPU-clock reads per task.
+  static constexpr int64_t kParkCheckpointBusyNs = 100'000;
+  static constexpr int64_t kMaxUnpublishedNs = 50'000'000;
   // Target busy time between two wall-clock reads, and the most tasks
   // between two reads.
   static constexpr int64_t kReadEveryNs = 2'000;
@@ -129,6 +137,7 @@ class WorkerMeter {
   int64_t pending_busy_ns_ = 0;   // busy time since the last checkpoint
   int64_t idle_spin_ns_ = 0;      // spinning since the last checkpoint
   int64_t cpu_mark_ = 0;          // CPU clock at the last checkpoint
+  int64_t checkpoint_wall_ = 0;   // wall clock at the last checkpoint
   int64_t lock_wait_mark_ = 0;    // lock-wait total at the last checkpoint
   int64_t last_record_start_ = INT64_MIN / 2;  // no overflow in differences
   int since_read_ = 0;

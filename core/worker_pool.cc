@@ -456,7 +456,7 @@ bool WorkerPool::spin_for_work() {
 WorkerPool::Pop WorkerPool::park(Worker* w, PoolTask* task,
                                  uint64_t* position) {
   {
-    MutexLock lock(&idle_mu_);
+    internal::QueueLockGuard lock(&idle_mu_);
     w->wake.store(0, std::memory_order_relaxed);
     w->parked = true;
     parked_.push_back(w);
@@ -469,7 +469,7 @@ WorkerPool::Pop WorkerPool::park(Worker* w, PoolTask* task,
   if (r != Pop::kEmpty || surplus()) {
     bool still_parked;
     {
-      MutexLock lock(&idle_mu_);
+      internal::QueueLockGuard lock(&idle_mu_);
       still_parked = w->parked;
       if (still_parked) {
         parked_.erase(std::find(parked_.begin(), parked_.end(), w));
@@ -497,7 +497,7 @@ void WorkerPool::wake_parked(int count) {
   Worker* one = nullptr;
   std::vector<Worker*> many;
   {
-    MutexLock lock(&idle_mu_);
+    internal::QueueLockGuard lock(&idle_mu_);
     if (parked_.empty()) return;
     const std::size_t n =
         count < 0 ? parked_.size()

@@ -62,6 +62,7 @@
 #include "absl/time/time.h"
 #include "core/adaptive_spin.h"
 #include "core/pool_task.h"
+#include "core/queue_lock.h"
 #include "core/sync.h"
 #include "core/task_clock.h"
 #include "core/task_metrics.h"
@@ -292,7 +293,8 @@ class WorkerPool {
   internal::AdaptiveSpin idle_spin_;
   alignas(64) std::atomic<int> spinning_{0};
   std::atomic<int> sleeping_{0};
-  Mutex idle_mu_ ABSL_ACQUIRED_AFTER(structure_mu_);
+  // A futex lock: taken on every park and wake, never around user code.
+  internal::QueueLock idle_mu_ ABSL_ACQUIRED_AFTER(structure_mu_);
   std::vector<Worker*> parked_ ABSL_GUARDED_BY(idle_mu_);
 
   mutable Mutex structure_mu_;

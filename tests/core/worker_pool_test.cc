@@ -65,7 +65,10 @@ TEST(WorkerPoolTest, ParkedWorkersLeaveOnShutdown) {
     pool.shutdown(true);
     EXPECT_EQ(pool.live_threads(), 0);
   }
-  EXPECT_EQ(os_thread_count(), before);
+  // pthread_join returns when the kernel clears the thread's tid, a moment
+  // before the thread leaves /proc/self/task: wait (bounded) for that.
+  EXPECT_TRUE(eventually([&] { return os_thread_count() == before; }))
+      << os_thread_count() << " threads, " << before << " before the pool";
 }
 
 TEST(WorkerPoolTest, ShrinkWakesParkedSurplusWorkers) {

@@ -157,7 +157,9 @@ RoundResult run_round(std::mt19937_64& rng, bool bounded) {
             r.ran + static_cast<int64_t>(cancelled) + r.discarded);
   EXPECT_LE(r.rejected_full, r.rejected);
   EXPECT_EQ(r.accepted + r.rejected, kProducers * kPerProducer);
-  if (!cancel && r.discarded == 0) EXPECT_EQ(r.cancelled_futures, 0);
+  if (!cancel && r.discarded == 0) {
+    EXPECT_EQ(r.cancelled_futures, 0);
+  }
   return r;
 }
 
