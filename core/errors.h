@@ -8,7 +8,10 @@
 //    RejectedError;
 //  - a task discarded before it ran (shutdown_now) completes its future with
 //    CancelledError;
-//  - a task's own exception reaches its future unchanged.
+//  - a task's own exception reaches its future unchanged;
+//  - a worker that would wait forever on a task of its own pool (every
+//    live worker of the pool waiting, nobody left to run it) gets
+//    DeadlockError from Future::get/wait instead.
 #ifndef BETAPOOL_CORE_ERRORS_H_
 #define BETAPOOL_CORE_ERRORS_H_
 
@@ -26,6 +29,16 @@ class RejectedError : public std::runtime_error {
 class CancelledError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Thrown by Future::get() / wait() when the caller is a worker of the pool
+// that will run the awaited task and every live worker of that pool is
+// already waiting on such tasks: nobody is left to run it, so waiting would
+// never end. The future stays valid (the task still runs once a worker is
+// free). See docs/semantics.md, "Reentrancy".
+class DeadlockError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
 };
 
 }  // namespace betapool

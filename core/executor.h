@@ -159,6 +159,7 @@ class Executor {
         internal::bind_call(std::forward<F>(fn), std::forward<Args>(args)...);
     using State = internal::TaskState<R, decltype(call)>;
     auto* state = new State(std::move(call));
+    state->set_pool(&pool_);  // lets a worker's get() detect a self-wait
     Future<R> future = internal::FutureAccess::adopt<R>(state);
     // On RejectedError the ref cancels its half and `future` releases the
     // other: nothing leaks.

@@ -4,6 +4,7 @@
 
 #include "core/adaptive_spin.h"
 #include "core/futex.h"
+#include "core/worker_pool.h"
 
 namespace betapool::internal {
 namespace {
@@ -48,6 +49,9 @@ void SharedStateBase::store_cancelled(const char* reason) noexcept {
 
 void SharedStateBase::wait() const {
   if (is_ready() || waiter_spin().spin([this] { return is_ready(); })) return;
+  // Throws DeadlockError if this is a worker of pool_ and sleeping would
+  // leave nobody to run the task.
+  const WorkerPool::SelfWait self_wait(pool_, this);
   uint32_t w = word_.load(std::memory_order_acquire);
   while (!(w & kReady)) {
     if (!(w & kWaiting)) {

@@ -45,6 +45,8 @@
 
 namespace betapool {
 
+class WorkerPool;
+
 namespace internal {
 
 // Completion word and reference count in one atomic, plus the error slot.
@@ -64,8 +66,14 @@ class SharedStateBase {
   }
 
   // Spins briefly while spinning pays (core/adaptive_spin.h), then sleeps
-  // on the futex until ready.
+  // on the futex until ready. Throws DeadlockError instead of sleeping if
+  // the caller is a worker of pool() and no other worker of it is left to
+  // run the task (WorkerPool::SelfWait).
   void wait() const;
+
+  // The pool that runs the task (set by Executor::submit), or nullptr.
+  const WorkerPool* pool() const noexcept { return pool_; }
+  void set_pool(const WorkerPool* pool) noexcept { pool_ = pool; }
 
   // Returns true if ready by `deadline` (steady clock, nanoseconds).
   bool wait_until_ns(int64_t deadline_ns) const;
@@ -101,6 +109,7 @@ class SharedStateBase {
   static constexpr uint32_t kRef = 1u << kRefShift;
 
   mutable std::atomic<uint32_t> word_;
+  const WorkerPool* pool_ = nullptr;
 };
 
 // The result slot. References are stored as pointers.
@@ -190,9 +199,11 @@ class Future {
 
   // Waits for the result and returns it, or rethrows the task's exception
   // (CancelledError if the task was discarded). Afterwards valid() is false.
-  // Throws std::future_error(no_state) when !valid().
+  // Throws std::future_error(no_state) when !valid(), and DeadlockError
+  // (leaving the future valid) when waiting could never end (see wait()).
   T get() {
     if (state_ == nullptr) throw std::future_error(std::future_errc::no_state);
+    state_->wait();  // may throw DeadlockError: the future stays valid
     struct Release {
       internal::SharedState<T>* s;
       ~Release() { s->release(); }
@@ -200,7 +211,10 @@ class Future {
     return release.s->take();
   }
 
-  // Blocks until the result is ready. Requires valid().
+  // Blocks until the result is ready. Requires valid(). Throws
+  // DeadlockError if called from a task whose pool has no other worker left
+  // to run the awaited task (every other live worker waits the same way).
+  // wait_for / wait_until are not checked: they return timeout.
   void wait() const { state_->wait(); }
 
   template <class Rep, class Period>

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/errors.h"
 #include "core/futex.h"
+#include "core/future.h"
 
 namespace betapool {
 namespace {
@@ -353,6 +354,9 @@ bool WorkerPool::surplus() const {
 }
 
 bool WorkerPool::retire_if_surplus() {
+  // A worker sleeping on a future of this pool may be waiting for a queued
+  // task that only the workers still here can run (see SelfWait).
+  if (self_waiting_.load(std::memory_order_acquire) > 0) return false;
   uint64_t sizes = sizes_.load(std::memory_order_relaxed);
   while (live_of(sizes) > target_of(sizes)) {
     if (sizes_.compare_exchange_weak(sizes, sizes - 1,
@@ -634,5 +638,38 @@ double WorkerPool::seconds_since_start() const {
 }
 
 bool WorkerPool::is_worker_thread() const { return tls_current_pool == this; }
+
+WorkerPool::SelfWait::SelfWait(const WorkerPool* pool,
+                               const internal::SharedStateBase* state)
+    : state_(state) {
+  if (pool == nullptr || !pool->is_worker_thread()) return;
+  // The pool is the caller's own: a worker only reaches here from inside
+  // one of its tasks, while the pool is alive.
+  WorkerPool* self = const_cast<WorkerPool*>(pool);
+  MutexLock lock(&self->self_wait_mu_);
+  bool all_stuck = !state->is_ready();
+  for (const internal::SharedStateBase* other : self->self_waits_) {
+    if (!all_stuck) break;
+    all_stuck = !other->is_ready();
+  }
+  if (all_stuck && static_cast<int>(self->self_waits_.size()) + 1 >=
+                       self->live_threads()) {
+    throw DeadlockError(
+        "betapool: a task waited on a task of its own pool while every "
+        "other worker of that pool waits the same way; nobody is left to "
+        "run it (wait_for with a timeout, or a larger pool, avoids this)");
+  }
+  self->self_waits_.push_back(state);
+  self->self_waiting_.fetch_add(1, std::memory_order_acq_rel);
+  pool_ = self;
+}
+
+WorkerPool::SelfWait::~SelfWait() {
+  if (pool_ == nullptr) return;
+  MutexLock lock(&pool_->self_wait_mu_);
+  auto& waits = pool_->self_waits_;
+  waits.erase(std::find(waits.begin(), waits.end(), state_));
+  pool_->self_waiting_.fetch_sub(1, std::memory_order_acq_rel);
+}
 
 }  // namespace betapool

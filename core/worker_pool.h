@@ -83,6 +83,7 @@ enum class RejectionPolicy {
 const char* to_string(RejectionPolicy p) noexcept;
 
 namespace internal {
+class SharedStateBase;  // core/future.h
 // Test seam: the next `succeed` worker-thread starts (process-wide) work,
 // then the following `fail` ones throw std::system_error(EAGAIN) as
 // std::thread does when the OS refuses a thread. (0, 0) disables it.
@@ -205,6 +206,24 @@ class WorkerPool {
   // True when the calling thread is one of this pool's workers.
   bool is_worker_thread() const;
 
+  // Held by a thread about to sleep until `state` (a task queued in `pool`)
+  // is ready (core/future.cc). If the thread is a worker of `pool`, it is
+  // counted as waiting; if then every live worker of the pool waits on a
+  // task that is not ready, nobody is left to run one of them: the
+  // constructor throws DeadlockError instead of letting the caller sleep
+  // forever. A no-op for any other thread or for pool == nullptr.
+  class SelfWait {
+   public:
+    SelfWait(const WorkerPool* pool, const internal::SharedStateBase* state);
+    ~SelfWait();
+    SelfWait(const SelfWait&) = delete;
+    SelfWait& operator=(const SelfWait&) = delete;
+
+   private:
+    WorkerPool* pool_ = nullptr;  // set only when counted
+    const internal::SharedStateBase* state_;
+  };
+
  private:
   struct Worker;
   using Pop = internal::TaskQueue::Pop;
@@ -281,6 +300,13 @@ class WorkerPool {
   Mutex bound_mu_;
   CondVar space_cv_;
   std::atomic<int> blocked_producers_{0};
+
+  // Workers sleeping on a future of this pool's own tasks (SelfWait). A
+  // worker does not retire while any is: it may be the one to run theirs.
+  Mutex self_wait_mu_;
+  std::vector<const internal::SharedStateBase*> self_waits_
+      ABSL_GUARDED_BY(self_wait_mu_);
+  std::atomic<int> self_waiting_{0};
   std::atomic<int64_t> rejected_full_{0};
   std::atomic<int64_t> discarded_oldest_{0};
   std::atomic<int64_t> ran_in_caller_{0};
