@@ -3,7 +3,6 @@
 // here measures speed.
 #include "core/executor.h"
 
-#include <dirent.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,11 +20,15 @@
 #include "core/thread_pool_executors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "policies/static_policy.h"
 #include "sensors/fake_cpu_sensor.h"
+#include "tests/core/core_test_support.h"
 
 namespace betapool {
 namespace {
+
+using testing_support::eventually;
+using testing_support::fixed_executor;
+using testing_support::os_thread_count;
 
 using ::testing::HasSubstr;
 
@@ -35,28 +38,7 @@ using ::testing::HasSubstr;
 std::unique_ptr<Executor> manual_executor(int workers, int max_workers = 64) {
   MetricsOptions every_task;
   every_task.record_spacing = absl::ZeroDuration();
-  auto built = ExecutorBuilder()
-                   .metrics_options(every_task)
-                   .policy<StaticPolicy>(workers)
-                   .no_sensor()
-                   .min_workers(1)
-                   .max_workers(max_workers)
-                   .initial_workers(workers)
-                   .manual_control()
-                   .build();
-  EXPECT_TRUE(built.ok()) << built.status();
-  return *std::move(built);
-}
-
-int os_thread_count() {
-  int n = 0;
-  DIR* dir = opendir("/proc/self/task");
-  if (dir == nullptr) return -1;
-  while (dirent* e = readdir(dir)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  closedir(dir);
-  return n;
+  return fixed_executor(workers, max_workers, every_task);
 }
 
 TEST(ExecutorTest, SubmitReturnsResult) {

@@ -16,28 +16,19 @@
 #include "core/sync.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "policies/static_policy.h"
+#include "tests/core/core_test_support.h"
 
 namespace betapool {
 namespace {
 
+using testing_support::eventually;
+using testing_support::fixed_executor;
+using testing_support::os_thread_count;
+
 using ::testing::HasSubstr;
 
-std::unique_ptr<Executor> fixed(int workers) {
-  auto built = ExecutorBuilder()
-                   .policy<StaticPolicy>(workers)
-                   .no_sensor()
-                   .min_workers(1)
-                   .max_workers(workers)
-                   .initial_workers(workers)
-                   .manual_control()
-                   .build();
-  EXPECT_TRUE(built.ok()) << built.status();
-  return *std::move(built);
-}
-
 TEST(SelfWaitTest, OnlyWorkerWaitingOnItsQueuedTaskGetsDeadlockError) {
-  auto ex = fixed(1);
+  auto ex = fixed_executor(1);
   Executor* self = ex.get();
   // The outer task catches the error and hands the still-valid inner future
   // back to the test, which then gets the inner result from outside.
@@ -59,7 +50,7 @@ TEST(SelfWaitTest, OnlyWorkerWaitingOnItsQueuedTaskGetsDeadlockError) {
 }
 
 TEST(SelfWaitTest, FutureWaitThrowsToo) {
-  auto ex = fixed(1);
+  auto ex = fixed_executor(1);
   Executor* self = ex.get();
   auto outer = ex->submit([self] {
     Future<void> inner = self->submit([] {});
@@ -74,7 +65,7 @@ TEST(SelfWaitTest, FutureWaitThrowsToo) {
 }
 
 TEST(SelfWaitTest, WhenEveryWorkerWaitsExactlyOneIsToldAndAllFinish) {
-  auto ex = fixed(2);
+  auto ex = fixed_executor(2);
   Executor* self = ex.get();
   std::atomic<int> running{0};
   std::atomic<int> deadlocks{0};
@@ -98,7 +89,7 @@ TEST(SelfWaitTest, WhenEveryWorkerWaitsExactlyOneIsToldAndAllFinish) {
 }
 
 TEST(SelfWaitTest, WaitingOnATaskAnotherWorkerRunsIsNotADeadlock) {
-  auto ex = fixed(2);
+  auto ex = fixed_executor(2);
   Executor* self = ex.get();
   Notification inner_started;
   auto outer = ex->submit([&] {
@@ -114,8 +105,8 @@ TEST(SelfWaitTest, WaitingOnATaskAnotherWorkerRunsIsNotADeadlock) {
 }
 
 TEST(SelfWaitTest, WaitingOnAnotherPoolIsNotChecked) {
-  auto ex = fixed(1);
-  auto other = fixed(1);
+  auto ex = fixed_executor(1);
+  auto other = fixed_executor(1);
   Executor* second = other.get();
   auto outer = ex->submit([second] {
     return second->submit([] { return 3; }).get();
@@ -124,7 +115,7 @@ TEST(SelfWaitTest, WaitingOnAnotherPoolIsNotChecked) {
 }
 
 TEST(SelfWaitTest, TimedWaitsReturnTimeoutInsteadOfThrowing) {
-  auto ex = fixed(1);
+  auto ex = fixed_executor(1);
   Executor* self = ex.get();
   auto outer = ex->submit([self] {
     Future<int> inner = self->submit([] { return 9; });

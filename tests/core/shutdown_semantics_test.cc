@@ -15,28 +15,19 @@
 #include "core/sync.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "policies/static_policy.h"
+#include "tests/core/core_test_support.h"
 
 namespace betapool {
 namespace {
 
+using testing_support::eventually;
+using testing_support::fixed_executor;
+using testing_support::os_thread_count;
+
 using ::testing::HasSubstr;
 
-std::unique_ptr<Executor> fixed(int workers) {
-  auto built = ExecutorBuilder()
-                   .policy<StaticPolicy>(workers)
-                   .no_sensor()
-                   .min_workers(1)
-                   .max_workers(workers)
-                   .initial_workers(workers)
-                   .manual_control()
-                   .build();
-  EXPECT_TRUE(built.ok()) << built.status();
-  return *std::move(built);
-}
-
 TEST(ShutdownSemanticsTest, ShutdownWaitFromItsOnlyWorkerReturnsAndQueuedTasksStillRun) {
-  auto ex = fixed(1);
+  auto ex = fixed_executor(1);
   Executor* self = ex.get();
   Notification go;
   auto first = ex->submit([&] {
@@ -58,7 +49,7 @@ TEST(ShutdownSemanticsTest, ShutdownWaitFromItsOnlyWorkerReturnsAndQueuedTasksSt
 }
 
 TEST(ShutdownSemanticsTest, TwoTasksShuttingDownAtOnceDoNotWaitForEachOther) {
-  auto ex = fixed(2);
+  auto ex = fixed_executor(2);
   Executor* self = ex.get();
   std::atomic<int> arrived{0};
   auto task = [&] {
@@ -74,7 +65,7 @@ TEST(ShutdownSemanticsTest, TwoTasksShuttingDownAtOnceDoNotWaitForEachOther) {
 }
 
 TEST(ShutdownSemanticsTest, ShutdownNowFromATaskCancelsTheQueueAndCountsIt) {
-  auto ex = fixed(1);
+  auto ex = fixed_executor(1);
   Executor* self = ex.get();
   Notification go;
   auto first = ex->submit([&] {
@@ -89,7 +80,7 @@ TEST(ShutdownSemanticsTest, ShutdownNowFromATaskCancelsTheQueueAndCountsIt) {
 }
 
 TEST(ShutdownSemanticsTest, ATaskMaySubmitToItsOwnPoolBeforeShutdown) {
-  auto ex = fixed(1);
+  auto ex = fixed_executor(1);
   Executor* self = ex.get();
   auto outer = ex->submit([self] {
     return self->submit([] { return 5; });  // queued behind this task
@@ -101,7 +92,7 @@ TEST(ShutdownSemanticsTest, ATaskMaySubmitToItsOwnPoolBeforeShutdown) {
 TEST(ShutdownSemanticsTest, DestructorAfterShutdownWithoutWaitRunsEveryAcceptedTask) {
   std::atomic<int> ran{0};
   {
-    auto ex = fixed(2);
+    auto ex = fixed_executor(2);
     for (int i = 0; i < 200; ++i) ex->post([&] { ++ran; });
     ex->shutdown(false);
     EXPECT_THROW(ex->post([] {}), RejectedError);
@@ -110,7 +101,7 @@ TEST(ShutdownSemanticsTest, DestructorAfterShutdownWithoutWaitRunsEveryAcceptedT
 }
 
 TEST(ShutdownSemanticsTest, ShutdownIsIdempotentInAnyOrder) {
-  auto ex = fixed(2);
+  auto ex = fixed_executor(2);
   auto f = ex->submit([] { return 1; });
   ex->shutdown(false);
   ex->shutdown(true);
@@ -124,7 +115,7 @@ struct NotAStdException {
 };
 
 TEST(ShutdownSemanticsTest, NonStandardExceptionsReachTheFuture) {
-  auto ex = fixed(1);
+  auto ex = fixed_executor(1);
   auto f = ex->submit([]() -> int { throw NotAStdException{42}; });
   try {
     f.get();

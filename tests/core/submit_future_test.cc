@@ -15,34 +15,14 @@
 #include "core/future.h"
 #include "core/sync.h"
 #include "gtest/gtest.h"
-#include "policies/static_policy.h"
+#include "tests/core/core_test_support.h"
 
 namespace betapool {
 namespace {
 
-std::unique_ptr<Executor> fixed_executor(int workers) {
-  auto built = ExecutorBuilder()
-                   .policy<StaticPolicy>(workers)
-                   .no_sensor()
-                   .min_workers(1)
-                   .max_workers(workers)
-                   .initial_workers(workers)
-                   .manual_control()
-                   .build();
-  EXPECT_TRUE(built.ok()) << built.status();
-  return *std::move(built);
-}
-
-// Polls `done` for up to 60 s (generous: only a hang fails).
-template <class Pred>
-bool eventually(Pred done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
+using testing_support::eventually;
+using testing_support::fixed_executor;
+using testing_support::os_thread_count;
 
 TEST(SubmitFutureTest, ReferenceAndMoveOnlyResultsAndArguments) {
   auto ex = fixed_executor(2);

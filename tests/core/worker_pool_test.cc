@@ -4,7 +4,6 @@
 // 2-core machine (bounded waits only guard against hangs).
 #include "core/worker_pool.h"
 
-#include <dirent.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,30 +13,14 @@
 #include "core/sync.h"
 #include "gtest/gtest.h"
 #include "sensors/thread_cpu_clock.h"
+#include "tests/core/core_test_support.h"
 
 namespace betapool {
 namespace {
 
-template <class Pred>
-bool eventually(Pred done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  return true;
-}
-
-int os_thread_count() {
-  int n = 0;
-  DIR* dir = opendir("/proc/self/task");
-  if (dir == nullptr) return -1;
-  while (dirent* e = readdir(dir)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  closedir(dir);
-  return n;
-}
+using testing_support::eventually;
+using testing_support::fixed_executor;
+using testing_support::os_thread_count;
 
 TEST(WorkerPoolTest, OneWorkerRunsTasksInSubmissionOrder) {
   ThreadCpuClock clock;
