@@ -33,6 +33,9 @@ def test_rolling_window_statistics():
     assert c.get_blocking_ratio_std() == pytest.approx(0.2581988897)
     p = c.get_latency_percentiles()
     assert p["p50"] == pytest.approx(0.35)
+    # The seed's code returns p50/p90/p99, its index documents P50/P95/P99.
+    assert set(p) == {"p50", "p90", "p95", "p99"}
+    assert p["p50"] <= p["p90"] <= p["p95"] <= p["p99"] <= 0.5
     agg = c.get_aggregated_metrics()
     assert isinstance(agg, AggregatedMetrics)
     assert agg.task_count == 4 and agg.avg_wall_time == pytest.approx(0.35)
