@@ -118,15 +118,22 @@ std::unique_ptr<Executor> make_betapool(const BetapoolSetup& setup) {
   return *std::move(built);
 }
 
-int64_t read_rss_bytes() {
+namespace {
+// Field `index` (0: size, 1: resident) of /proc/self/statm, in bytes.
+int64_t read_statm_bytes(int index) {
   std::FILE* f = std::fopen("/proc/self/statm", "r");
   if (f == nullptr) return -1;
   long size = 0, resident = 0;
   const int n = std::fscanf(f, "%ld %ld", &size, &resident);
   std::fclose(f);
   if (n != 2) return -1;
-  return static_cast<int64_t>(resident) * sysconf(_SC_PAGESIZE);
+  return static_cast<int64_t>(index == 0 ? size : resident) *
+         sysconf(_SC_PAGESIZE);
 }
+}  // namespace
+
+int64_t read_rss_bytes() { return read_statm_bytes(1); }
+int64_t read_vm_bytes() { return read_statm_bytes(0); }
 
 int os_thread_count() {
   int n = 0;

@@ -88,6 +88,9 @@ class BetapoolStdFuturePool : public BetapoolPool {
 
 // Resident set size of this process, from /proc/self/statm.
 int64_t read_rss_bytes();
+// Virtual memory size of this process (reserved address space, e.g. each
+// thread's stack reservation), from /proc/self/statm.
+int64_t read_vm_bytes();
 // Threads of this process, from /proc/self/task.
 int os_thread_count();
 

@@ -86,17 +86,61 @@ def round_trip_table(runs):
     return "\n".join(lines)
 
 
-def counters_table(runs, title, keys):
+def counters_table(runs, title, keys, prefix=""):
+    def order(name):
+        # resize_step/threads:64 before threads:512: numbers sort numerically.
+        return [(0, int(x), "") if x.isdigit() else (1, 0, x)
+                for x in name.replace(":", "/").split("/")]
     lines = [f"\n**{title}**\n",
              "| benchmark | " + " | ".join(keys) + " |",
              "|---|" + "---:|" * len(keys)]
-    for name, b in sorted(runs.items()):
+    for name, b in sorted(runs.items(), key=lambda kv: order(kv[0])):
+        if not name.startswith(prefix):
+            continue
         vals = []
         for k in keys:
             v = b.get(k)
             vals.append("" if v is None else f"{v:.4g}")
         if any(vals):
-            lines.append(f"| {name} | " + " | ".join(vals) + " |")
+            short = name.replace("/real_time", "")
+            lines.append(f"| {short} | " + " | ".join(vals) + " |")
+    return "\n".join(lines)
+
+
+def clock_table(runs):
+    """One read of each clock, and one exactly recorded task."""
+    lines = ["\n**Clock reads** (median; CPU time is the calling thread's)\n",
+             "| benchmark | real time | CPU time |", "|---|---:|---:|"]
+    for name, b in sorted(runs.items()):
+        if name.startswith("clock/") or name.startswith("recorded_task"):
+            u = b["time_unit"]
+            lines.append(f"| {name} | {b['real_time']:.1f} {u} | "
+                         f"{b['cpu_time']:.1f} {u} |")
+    return "\n".join(lines)
+
+
+def meter_cost_table(runs):
+    """task_loop/work_ns:W/meter:M -> per W: bare, metered, difference."""
+    by_work = defaultdict(dict)
+    for name, b in runs.items():
+        parts = dict(p.split(":", 1) for p in name.split("/") if ":" in p)
+        if not name.startswith("task_loop/") or "ns_per_task" not in b:
+            continue
+        # An inverted rate counter is stored in seconds per task.
+        by_work[int(parts["work_ns"])][int(parts["meter"])] = (
+            b["ns_per_task"] * 1e9)
+    if not by_work:
+        return ""
+    lines = ["\n**Instrumentation cost per task** (one thread, median "
+             "ns per task on the thread's CPU time)\n",
+             "| work per task | bare | metered (WorkerMeter) | cost per task "
+             "| cost / bare |",
+             "|---:|---:|---:|---:|---:|"]
+    for work, m in sorted(by_work.items()):
+        if 0 in m and 1 in m:
+            lines.append(f"| {work} ns | {m[0]:.1f} ns | {m[1]:.1f} ns | "
+                         f"{m[1] - m[0]:+.1f} ns | "
+                         f"{(m[1] - m[0]) / m[0] * 100:+.1f} % |")
     return "\n".join(lines)
 
 
@@ -112,15 +156,18 @@ def main(paths):
         if "round_trip/" in names:
             print(round_trip_table(runs))
         if "task_loop" in names or "clock/" in names:
-            keys = ["ns_per_task", "cpu_time"]
-            print(counters_table(runs, "Instrumentation", keys))
+            print(clock_table(runs))
+            print(meter_cost_table(runs))
         if "workers_2048" in names or "resize_step" in names:
-            keys = ["rss_per_idle_worker_KiB", "start_2048_ms",
+            keys = ["started", "os_threads_added", "rss_per_idle_worker_KiB",
+                    "vm_per_idle_worker_KiB", "start_2048_ms",
                     "start_per_thread_us", "2048x_sleep100ms_ms",
-                    "shrink_2048_to_1_ms", "os_threads_added",
-                    "os_threads_after_shrink", "grow_by_2_us",
-                    "shrink_by_1_us"]
-            print(counters_table(runs, "Scale", keys))
+                    "shrink_2048_to_1_ms", "os_threads_after_shrink"]
+            print(counters_table(runs, "Scale: 2048 workers", keys,
+                                 "workers_2048"))
+            print(counters_table(runs, "Scale: one resize step",
+                                 ["grow_by_2_us", "shrink_by_1_us"],
+                                 "resize_step"))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 // (submit_std); every peer with std::future (std::packaged_task).
 //
 // Run (see docs/benchmarks.md for the exact command behind the table):
-//   build-perf/bench/future_bench --benchmark_repetitions=9
+//   build-bench/bench/future_bench --benchmark_repetitions=9
 //       --benchmark_enable_random_interleaving=true
 //       --benchmark_report_aggregates_only=true
 #include <algorithm>

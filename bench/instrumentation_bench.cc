@@ -12,7 +12,7 @@
 //  - recorded_task: the cost of one exactly measured task (CPU clock twice).
 //
 // Run (see docs/benchmarks.md for the exact command behind the table):
-//   build-perf/bench/instrumentation_bench --benchmark_repetitions=9
+//   build-bench/bench/instrumentation_bench --benchmark_repetitions=9
 //       --benchmark_report_aggregates_only=true
 #include <cstdint>
 #include <deque>

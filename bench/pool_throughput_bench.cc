@@ -5,7 +5,7 @@
 // --benchmark_enable_random_interleaving=true to interleave the peers.
 //
 // Run (see docs/benchmarks.md for the exact command behind the table):
-//   build-perf/bench/pool_throughput_bench --benchmark_repetitions=9
+//   build-bench/bench/pool_throughput_bench --benchmark_repetitions=9
 //       --benchmark_enable_random_interleaving=true
 //       --benchmark_report_aggregates_only=true
 #include <cstdint>

@@ -1,11 +1,12 @@
-// Scale (goal: 2048 worker threads work): memory per idle worker, the time
+// Scale (goal: 2048 worker threads work): memory per idle worker (resident,
+// and reserved address space: mostly the thread's stack), the time
 // to start and to retire 2048 workers, 2048 sleeping tasks run at once, and
 // the cost of one controller-sized resize step (+2 threads, BetaVetoPolicy's
 // default scale_up_step, and -1) at several pool sizes. Each benchmark is
 // one iteration per repetition (threads are real: the numbers are OS costs).
 //
 // Run (see docs/benchmarks.md for the exact command behind the table):
-//   build-perf/bench/scale_bench --benchmark_repetitions=5
+//   build-bench/bench/scale_bench --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true
 #include <atomic>
 #include <chrono>
@@ -53,6 +54,7 @@ void BM_Workers2048(benchmark::State& state) {
     auto ex = manual_pool(1, kWorkers);
     settle(*ex);
     const int64_t rss0 = read_rss_bytes();
+    const int64_t vm0 = read_vm_bytes();
     const int threads0 = os_thread_count();
 
     auto t0 = std::chrono::steady_clock::now();
@@ -60,6 +62,7 @@ void BM_Workers2048(benchmark::State& state) {
     const double start_s = seconds_since(t0);
     settle(*ex);
     const int64_t rss1 = read_rss_bytes();
+    const int64_t vm1 = read_vm_bytes();
     const int threads1 = os_thread_count();
 
     // Every worker sleeps 100 ms at the same time: about 100 ms in total
@@ -89,6 +92,8 @@ void BM_Workers2048(benchmark::State& state) {
     state.counters["os_threads_after_shrink"] = threads2 - threads0;
     state.counters["rss_per_idle_worker_KiB"] =
         static_cast<double>(rss1 - rss0) / (threads1 - threads0) / 1024.0;
+    state.counters["vm_per_idle_worker_KiB"] =
+        static_cast<double>(vm1 - vm0) / (threads1 - threads0) / 1024.0;
     state.counters["start_2048_ms"] = start_s * 1e3;
     state.counters["start_per_thread_us"] = start_s * 1e6 / kWorkers;
     state.counters["2048x_sleep100ms_ms"] = sleepers_s * 1e3;
