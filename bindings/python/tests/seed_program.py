@@ -68,8 +68,8 @@ def main():
         futures = [executor.submit(time.sleep, 0.02) for _ in range(20)]
         for f in futures:
             f.result(timeout=10.0)
-        time.sleep(0.5)
         metrics = executor.get_metrics()
+        time.sleep(0.5)   # a few controller ticks for the decision history
         for key in ("current_threads", "min_workers", "max_workers", "total_tasks",
                     "avg_blocking_ratio", "throughput", "p50_latency", "p99_latency",
                     "scale_up_count", "scale_down_count"):

@@ -65,6 +65,39 @@ def test_wait_and_as_completed():
         assert len(list(cf.as_completed(futures, timeout=30))) == 12
 
 
+def test_futures_interop_with_errors_and_first_completed():
+    # The futures are concurrent.futures.Future: the module-level helpers
+    # see completion, results and exceptions exactly as with
+    # ThreadPoolExecutor. No timing: the gate orders the events.
+    gate = threading.Event()
+
+    def fail():
+        raise KeyError("boom")
+
+    with StaticThreadPoolExecutor(2) as ex:
+        slow = ex.submit(gate.wait, 60)
+        bad = ex.submit(fail)
+        assert all(isinstance(f, cf.Future) for f in (slow, bad))
+        done, not_done = cf.wait([slow, bad], timeout=60, return_when=cf.FIRST_EXCEPTION)
+        assert done == {bad} and not_done == {slow}
+        assert isinstance(bad.exception(), KeyError)
+        gate.set()
+        done, _ = cf.wait([slow, bad], timeout=60, return_when=cf.ALL_COMPLETED)
+        assert done == {slow, bad}
+        futures = [ex.submit(lambda i=i: 1 // (i % 2)) for i in range(6)]
+        outcomes = [f.exception() is None for f in cf.as_completed(futures, timeout=60)]
+        assert sorted(outcomes) == [False] * 3 + [True] * 3
+
+    async def main(ex):
+        with pytest.raises(ZeroDivisionError):
+            await asyncio.wrap_future(ex.submit(lambda: 1 // 0))
+        return await asyncio.gather(*(asyncio.wrap_future(ex.submit(abs, -i))
+                                      for i in range(10)))
+
+    with AdaptiveThreadPoolExecutor(2, 4) as ex:
+        assert asyncio.run(main(ex)) == list(range(10))
+
+
 def test_map_order_and_timeout():
     gate = threading.Event()
     with StaticThreadPoolExecutor(2) as ex:
@@ -115,15 +148,28 @@ def test_shutdown_without_wait_still_runs_queued_tasks():
 
 
 def test_shutdown_cancel_futures_cancels_queued_tasks():
-    gate = threading.Event()
+    # Ordered by events, not by sleeps: the only worker is inside the
+    # blocker before shutdown starts, and the blocker is released only once
+    # shutdown has cancelled the queue (a timer could fire first on a loaded
+    # machine and let the worker run the queued tasks).
+    started, gate = threading.Event(), threading.Event()
     ex = StaticThreadPoolExecutor(1)
-    running = ex.submit(gate.wait, 30)
+    running = ex.submit(lambda: (started.set(), gate.wait(60))[1])
     queued = [ex.submit(time.sleep, 0) for _ in range(10)]
-    time.sleep(0.05)  # let the worker start the blocker (not needed for safety)
-    threading.Timer(0.2, gate.set).start()
+    assert started.wait(60)
+
+    def release_when_cancelled():
+        deadline = time.monotonic() + 60
+        while not all(f.cancelled() for f in queued) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gate.set()
+
+    releaser = threading.Thread(target=release_when_cancelled)
+    releaser.start()
     ex.shutdown(cancel_futures=True)
+    releaser.join()
     assert running.result(timeout=30) is True
-    assert all(f.cancelled() for f in queued[1:])
+    assert all(f.cancelled() for f in queued)
     with pytest.raises(RuntimeError):
         ex.submit(print)
 

@@ -68,10 +68,12 @@ def test_poisson_mean_rate():
 
 
 def test_burst_phases():
+    # Long phases, and the clock moved by moving the cycle's start: a
+    # descheduled test thread cannot miss a phase.
     gen = BurstArrivalGenerator(burst_rate_per_second=100.0, quiet_rate_per_second=0.0,
-                                burst_duration_sec=0.05, quiet_duration_sec=10.0, seed=1)
+                                burst_duration_sec=30.0, quiet_duration_sec=30.0, seed=1)
     assert gen.is_burst_phase() and gen.get_current_rate() == 100.0
-    time.sleep(0.06)
+    gen.cycle_start -= 40.0   # 10 s into the quiet phase
     assert not gen.is_burst_phase()
     assert gen.get_current_rate() == 0.0
     assert gen.get_next_interarrival_time() == 1.0
