@@ -56,6 +56,7 @@ std::vector<std::string> lab_flag_names() {
       "workload",        "threads",        "load",          "arrival",
       "rate",            "quiet_rate",     "burst_duration", "quiet_duration",
       "clients",         "warmup",         "duration",      "adaptive_duration",
+      "max_window",
       "gil",             "switch_interval", "repeat",       "policy",
       "min_workers",     "max_workers",    "initial_workers", "controller",
       "out",             "format",         "plot",          "cpus",
@@ -183,8 +184,13 @@ absl::StatusOr<LabConfig> make_lab_config(
   if (absl::Status s = require_positive("duration", raw.duration); !s.ok()) return s;
   if (absl::Status s = require_positive("adaptive_duration", raw.adaptive_duration); !s.ok()) return s;
   if (absl::Status s = require_positive("switch_interval", raw.switch_interval); !s.ok()) return s;
+  if (raw.max_window < absl::ZeroDuration() || raw.max_window == absl::InfiniteDuration()) {
+    return bad("max_window", absl::FormatDuration(raw.max_window),
+               "must be a finite duration >= 0 (e.g. 30s; 0s: fixed windows)");
+  }
   c.load.warmup = raw.warmup;
   c.load.measure = raw.duration;
+  c.load.max_window = raw.max_window;
   c.load.seed = static_cast<uint64_t>(raw.seed);
   c.adaptive_duration = raw.adaptive_duration;
   c.gil = raw.gil;

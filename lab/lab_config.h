@@ -52,6 +52,7 @@ struct RawLabFlags {
   int clients = 0;  // 0: automatic
   absl::Duration warmup = absl::Milliseconds(500);
   absl::Duration duration = absl::Seconds(2);
+  absl::Duration max_window = absl::Seconds(30);
   absl::Duration adaptive_duration = absl::Seconds(60);
   bool gil = true;
   absl::Duration switch_interval = absl::Milliseconds(5);

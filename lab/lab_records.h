@@ -42,14 +42,18 @@ struct SweepRow {
   double startup_s = 0.0;        // building the pool (starting its threads)
   double machine_cpu_percent = 0.0;  // all processes, over the window
   double load_average = 0.0;         // 1-minute load average at the end
+  double warmup_s = 0.0;  // the warm-up, extended until the pool finished tasks
+  // False: a window hit --max_window before the pool finished as many tasks
+  // as it has threads (a start-up transient, not a steady state).
+  bool steady = true;
 
-  static constexpr std::array<const char*, 22> kFieldNames{
+  static constexpr std::array<const char*, 24> kFieldNames{
       "workload",   "load",          "gil",          "threads",
       "repetition", "seconds",       "completed",    "throughput",
       "p50_ms",     "p95_ms",        "p99_ms",       "response_p99_ms",
       "cpu_percent", "peak_rss_mb",  "rss_before_mb", "beta", "lock_wait_ratio",
       "gil_switches_per_s", "gil_busy_percent", "startup_s",
-      "machine_cpu_percent", "load_average"};
+      "machine_cpu_percent", "load_average", "warmup_s", "steady"};
 };
 
 struct AdaptiveRow {

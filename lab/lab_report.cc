@@ -100,9 +100,11 @@ void print_sweep_table(std::ostream& out, const LabConfig& c,
       range = absl::StrFormat("  (%s..%s)", tps(p.throughput_min), tps(p.throughput_max));
       range.resize(std::max<size_t>(range.size(), 18), ' ');
     }
+    std::string vs_text = p.threads == cliff.peak_threads ? "peak" : num(vs, 1) + "%";
+    if (!p.steady) vs_text += "*";
     out << absl::StrFormat(
         "%7d %12s%s %8s %9s %9s %6s %8s %6s %6s %6s %9s\n", p.threads, tps(p.throughput),
-        range, p.threads == cliff.peak_threads ? "peak" : num(vs, 1) + "%", num(p.p50_ms, 3),
+        range, vs_text, num(p.p50_ms, 3),
         num(p.p99_ms, 3), num(p.cpu_percent, 0), num(p.peak_rss_mb, 1), num(p.beta, 2),
         num(p.lock_wait_ratio, 2), c.gil ? num(p.gil_busy_percent, 0) : "-",
         c.gil ? num(p.gil_switches_per_s, 0) : "-");
@@ -119,6 +121,15 @@ void print_sweep_table(std::ostream& out, const LabConfig& c,
     out << ".";
   }
   out << "\n(paper: a saturation cliff of >= 20 % at >= 512 threads)\n";
+  if (std::any_of(points.begin(), points.end(),
+                  [](const SweepPoint& p) { return !p.steady; })) {
+    out << absl::StrFormat(
+        "* not a steady state: the pool had not finished as many tasks as it has "
+        "threads when a window reached --max_window (%s): its throughput is a "
+        "transient's (threads that started together finish together, in waves), "
+        "unreliable either way, and it is not a candidate for the peak.\n",
+        absl::FormatDuration(c.load.max_window));
+  }
   std::vector<double> machine, load;
   for (const SweepPoint& p : points) {
     machine.push_back(p.machine_cpu_percent);

@@ -67,7 +67,11 @@ absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
                                     head, (*ex)->thread_count(), n));
   }
   StaticRun out;
-  out.load = run_load(**ex, built, task, spec, &peak,
+  // Closed loop: each window lasts until the pool has finished as many tasks
+  // as it has threads (see LoadSpec::min_completions).
+  LoadSpec windows = spec;
+  if (windows.mode == LoadSpec::Mode::kClosed) windows.min_completions = n;
+  out.load = run_load(**ex, built, task, windows, &peak,
                       [&](double elapsed, double total, const TimelineSample& s) {
                         progress.update(absl::StrFormat("%s  %.1f/%.1f s  %.0f tasks/s",
                                                         head, elapsed, total,
@@ -132,9 +136,12 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
       row.machine_cpu_percent = r.machine_cpu_percent;
       row.load_average = r.load_average;
       row.startup_s = run->startup_s;
+      row.warmup_s = r.warmup_seconds;
+      row.steady = r.steady;
       progress.finish(absl::StrFormat(
-          "%s  %.0f tasks/s  p99 %.2f ms  CPU %.0f%%  peak %.0f MiB", head,
-          row.throughput, row.p99_ms, row.cpu_percent, row.peak_rss_mb));
+          "%s  %.0f tasks/s  p99 %.2f ms  CPU %.0f%%  peak %.0f MiB%s", head,
+          row.throughput, row.p99_ms, row.cpu_percent, row.peak_rss_mb,
+          row.steady ? "" : "  (not steady: window capped at --max_window)"));
       rows.push_back(std::move(row));
     }
   }
@@ -168,14 +175,21 @@ std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows) {
     p.gil_busy_percent = median(field(&SweepRow::gil_busy_percent));
     p.machine_cpu_percent = median(field(&SweepRow::machine_cpu_percent));
     p.load_average = median(field(&SweepRow::load_average));
+    p.steady = std::all_of(rs.begin(), rs.end(),
+                           [](const SweepRow* r) { return r->steady; });
     points.push_back(p);
   }
   return points;
 }
 
 SweepPoint best_static(const std::vector<SweepPoint>& points) {
+  // A point that never reached a steady state is not a candidate while a
+  // steady one exists: its window may have caught a burst of completions.
+  const bool any_steady = std::any_of(points.begin(), points.end(),
+                                      [](const SweepPoint& p) { return p.steady; });
   SweepPoint best;
   for (const SweepPoint& p : points) {
+    if (any_steady && !p.steady) continue;
     if (best.threads == 0 || p.throughput > best.throughput) best = p;
   }
   return best;

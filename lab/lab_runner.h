@@ -2,7 +2,9 @@
 //
 // The two measurements betapool-lab makes, on real threads:
 //  - run_sweep: a static pool of each size in config.threads, each for
-//    config.load.warmup + config.load.measure, repeated config.repeat times
+//    config.load.warmup + config.load.measure (in a closed loop each window
+//    extended, up to config.load.max_window, until the pool has finished as
+//    many tasks as it has threads), repeated config.repeat times
 //    (repetitions interleaved over the whole sweep, so a slow spell on a
 //    shared machine does not land on one size only);
 //  - run_adaptive: the adaptive executor (one of config.adaptive, min..max
@@ -55,6 +57,7 @@ struct SweepPoint {
   double gil_busy_percent = 0.0;
   double machine_cpu_percent = 0.0;
   double load_average = 0.0;
+  bool steady = true;  // every repetition reached its completions
 };
 
 struct AdaptiveRun {
@@ -69,7 +72,8 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& config,
 // Medians per thread count, in increasing thread order.
 std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows);
 
-// The point with the highest median throughput (ties: fewer threads).
+// The point with the highest median throughput (ties: fewer threads), among
+// the steady points if there are any.
 SweepPoint best_static(const std::vector<SweepPoint>& points);
 
 // Runs `variant` (one of config.adaptive) config.repeat times.

@@ -146,8 +146,17 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   s->task = task;
   s->t0 = Clock::now();
 
+  // Each window lasts at least its duration; in a closed loop with
+  // min_completions, also until that many tasks finished in it (at most
+  // max_window).
+  const bool extend = spec.mode == LoadSpec::Mode::kClosed && spec.min_completions > 0;
+  const Clock::duration max_window =
+      extend ? to_chrono(spec.max_window) : Clock::duration::zero();
   const Clock::time_point t_warm = s->t0 + to_chrono(spec.warmup);
-  const Clock::time_point t_end = t_warm + to_chrono(spec.measure);
+  const Clock::time_point t_warm_cap =
+      s->t0 + std::max(to_chrono(spec.warmup), max_window);
+  Clock::time_point t_end = t_warm + to_chrono(spec.measure);
+  Clock::time_point t_end_cap = t_end;
   const double total = seconds_between(s->t0, t_end);
 
   std::thread driver;
@@ -178,18 +187,38 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   Clock::time_point next_sample = s->t0 + to_chrono(spec.sample_every);
   Clock::time_point last_sample_at = s->t0;
   int64_t last_completed = 0;
+  // Polling step once a window has outlasted its duration and waits for
+  // completions.
+  constexpr auto kPoll = std::chrono::milliseconds(20);
   while (true) {
     Clock::time_point now = Clock::now();
     if (!warmed && now >= t_warm) {
-      warmed = true;
-      warm_at = now;
-      completed_at_warm = s->completed.load(std::memory_order_relaxed);
-      cpu_at_warm = process_cpu_seconds();
-      machine.read();  // starts the machine-wide window
-      if (spec.gil != nullptr) gil_at_warm = spec.gil->stats();
+      const int64_t c = s->completed.load(std::memory_order_relaxed);
+      const bool enough = !extend || c >= spec.min_completions;
+      if (enough || now >= t_warm_cap) {
+        if (!enough) r.steady = false;
+        warmed = true;
+        warm_at = now;
+        completed_at_warm = c;
+        cpu_at_warm = process_cpu_seconds();
+        machine.read();  // starts the machine-wide window
+        if (spec.gil != nullptr) gil_at_warm = spec.gil->stats();
+        t_end = warm_at + to_chrono(spec.measure);
+        t_end_cap = warm_at + std::max(to_chrono(spec.measure), max_window);
+      }
     }
-    if (now >= t_end) break;
-    std::this_thread::sleep_until(std::min(next_sample, warmed ? t_end : t_warm));
+    if (warmed && now >= t_end) {
+      const bool enough =
+          !extend || s->completed.load(std::memory_order_relaxed) - completed_at_warm >=
+                         spec.min_completions;
+      if (enough || now >= t_end_cap) {
+        if (!enough) r.steady = false;
+        break;
+      }
+    }
+    const Clock::time_point deadline = warmed ? t_end : t_warm;
+    std::this_thread::sleep_until(
+        std::min(next_sample, now >= deadline ? now + kPoll : deadline));
     now = Clock::now();
     if (now >= next_sample) {
       next_sample += to_chrono(spec.sample_every);
@@ -223,6 +252,7 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   if (driver.joinable()) driver.join();
   executor.shutdown_now();  // discards the backlog, waits for running tasks
 
+  r.warmup_seconds = seconds_between(s->t0, warm_at);
   r.measured_seconds = seconds_between(warm_at, end_at);
   r.completed = completed_at_end - completed_at_warm;
   r.throughput = r.measured_seconds > 0 ? r.completed / r.measured_seconds : 0.0;

@@ -62,6 +62,15 @@ struct LoadSpec {
 
   absl::Duration warmup = absl::Milliseconds(500);
   absl::Duration measure = absl::Seconds(2);
+  // Closed loop: many threads sharing few CPUs start their first tasks
+  // together and finish them together, seconds after the start (and then
+  // in waves). A fixed window shorter than that counts no completions at
+  // all. With min_completions > 0, the warm-up lasts until that many tasks
+  // have finished and the measurement until that many more have (each at
+  // least warmup/measure, at most max_window); a window that hits
+  // max_window first makes the result !steady.
+  int64_t min_completions = 0;
+  absl::Duration max_window = absl::Seconds(30);
   absl::Duration sample_every = absl::Milliseconds(250);
   uint64_t seed = 1;
   // If set, its counters are read at both ends of the measurement window.
@@ -78,6 +87,11 @@ struct TimelineSample {
 };
 
 struct LoadResult {
+  // False when a window ended at spec.max_window before spec.min_completions
+  // tasks finished in it: the throughput is then a transient's, not a
+  // steady state's.
+  bool steady = true;
+  double warmup_seconds = 0.0;
   double measured_seconds = 0.0;
   int64_t completed = 0;      // in the measurement window
   double throughput = 0.0;    // completed / measured_seconds

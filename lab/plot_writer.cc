@@ -66,14 +66,18 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
     return absl::StrCat(in.prefix, "_plot_timeline_", file_safe(a.policy), ".dat");
   };
 
-  std::string data = "# threads median_tps min_tps max_tps\n";
+  std::string data = "# threads median_tps min_tps max_tps steady\n";
+  bool any_unsteady = false;
   for (const SweepPoint& p : in.sweep) {
-    absl::StrAppendFormat(&data, "%d %.3f %.3f %.3f\n", p.threads, p.throughput,
-                          p.throughput_min, p.throughput_max);
+    absl::StrAppendFormat(&data, "%d %.3f %.3f %.3f %d\n", p.threads, p.throughput,
+                          p.throughput_min, p.throughput_max, p.steady ? 1 : 0);
+    any_unsteady = any_unsteady || !p.steady;
   }
   if (absl::Status s = internal::write_text_file(path(sweep_dat), data); !s.ok()) return s;
 
   const bool compare = !in.adaptive.empty();
+  // Several policies: the key goes beside the plots, not over the curve.
+  const bool key_outside = in.adaptive.size() > 1;
   int max_threads = 1;
   double top = 0.0;
   for (const SweepPoint& p : in.sweep) top = std::max(top, p.throughput_max);
@@ -98,21 +102,26 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
   absl::StrAppend(&gp, "# Drawn by betapool-lab; run `gnuplot ", script,
                   "` in this directory to redraw.\n");
   absl::StrAppendFormat(&gp,
-                        "set terminal svg size 960,%d dynamic noenhanced background "
+                        "set terminal svg size %d,%d dynamic noenhanced background "
                         "rgb 'white' font 'sans,12'\n",
-                        compare ? 820 : 480);
+                        key_outside ? 1280 : 960, compare ? 820 : 480);
   absl::StrAppend(&gp, "set output ", quoted(svg), "\n");
   if (compare) {
     absl::StrAppend(&gp, "set multiplot layout 2,1 title ", gp_string(in.title), "\n");
   } else {
     absl::StrAppend(&gp, "set title ", gp_string(in.title), "\n");
   }
-  absl::StrAppend(&gp,
-                  "set grid\nset key inside left top opaque box\n"
+  // With the key outside, both panels end at the same x so their time and
+  // size axes line up.
+  if (key_outside) absl::StrAppend(&gp, "set rmargin at screen 0.66\n");
+  absl::StrAppend(&gp, "set grid\n",
+                  key_outside ? "set key outside right top box\n"
+                              : "set key inside left top opaque box\n",
                   "set logscale x 2\nset xlabel 'threads in the pool'\n"
                   "set ylabel 'tasks/s'\nset format y '%.0s%c'\n");
-  // Headroom above the curve for the key.
-  absl::StrAppendFormat(&gp, "set yrange [0:%g]\n", top > 0 ? top * 1.45 : 1.0);
+  // Headroom above the curve for a key inside.
+  absl::StrAppendFormat(&gp, "set yrange [0:%g]\n",
+                        top > 0 ? top * (key_outside ? 1.1 : 1.45) : 1.0);
   if (!in.sweep.empty()) {
     absl::StrAppendFormat(&gp, "set xrange [%g:%g]\n", in.sweep.front().threads / 1.4,
                           in.sweep.back().threads * 1.4);
@@ -121,6 +130,11 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
       "plot ", quoted(sweep_dat),
       " using 1:2:3:4 with yerrorlines lw 2 pt 7 lc 1 title 'static pools (median, "
       "min..max)'");
+  if (any_unsteady) {
+    absl::StrAppend(&plot, ", \\\n  ", quoted(sweep_dat),
+                    " using 1:($5 == 0 ? $2 : 1/0) with points pt 6 ps 2.5 lc rgb 'black' "
+                    "title 'not steady (window capped at --max_window)'");
+  }
   int color = 2;
   for (const PlotInputs::Adaptive& a : in.adaptive) {
     absl::StrAppend(&plot, ", \\\n  ", a.throughput, " with lines dt 2 lw 2 lc ", color,
@@ -136,7 +150,9 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
     absl::StrAppend(
         &gp,
         "unset logscale x\nset format y '%g'\nset xlabel 'seconds since the load "
-        "started'\nset ylabel 'threads'\nset key inside right bottom opaque box\n",
+        "started'\nset ylabel 'threads'\n",
+        key_outside ? "set key outside right top box\n"
+                    : "set key inside right bottom opaque box\n",
         absl::StrFormat("set yrange [0:%d]\n", max_threads + max_threads / 5 + 1),
         "set xrange [0:*]\nset title ",
         gp_string("adaptive thread count over time (first run)"), "\n");
@@ -147,10 +163,14 @@ absl::StatusOr<std::string> write_plot(const PlotInputs& in) {
     }
     std::string tplot = "plot ";
     color = 2;
+    // Earlier policies drawn wider, so policies at the same thread count
+    // show as nested bands instead of hiding one another.
+    const int n = static_cast<int>(in.adaptive.size());
     for (const PlotInputs::Adaptive& a : in.adaptive) {
       if (color > 2) tplot += ", \\\n  ";
-      absl::StrAppend(&tplot, quoted(timeline_dat(a)), " using 1:2 with steps lw 2 lc ",
-                      color, " title ", gp_string(absl::StrCat(a.policy, " threads")));
+      const double width = 2.0 + 2.5 * (n - 1 - (color - 2));
+      absl::StrAppend(&tplot, quoted(timeline_dat(a)), " using 1:2 with steps lw ", width,
+                      " lc ", color, " title ", gp_string(absl::StrCat(a.policy, " threads")));
       if (single) {
         absl::StrAppend(&tplot, ", \\\n  ", quoted(timeline_dat(a)),
                         " using 1:4 axes x1y2 with lines lw 1 lc rgb 'gray50' "

@@ -72,6 +72,17 @@ TEST(LabCommandTest, UnknownFlagListsAcceptedFlags) {
   EXPECT_THAT(r.err, HasSubstr("--threads"));
 }
 
+TEST(LabCommandTest, HelpListsTheLabFlags) {
+  const std::string dir = scratch_dir("help");
+  const LabRun r = run_lab("--help", dir);
+  // Abseil prints the usage on stdout and exits (status 1 for --help).
+  EXPECT_THAT(r.out, HasSubstr("betapool-lab [sweep|compare]"));
+  EXPECT_THAT(r.out, HasSubstr("--workload"));
+  EXPECT_THAT(r.out, HasSubstr("--threads"));
+  EXPECT_THAT(r.out, HasSubstr("--policy"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("No flags matched")));
+}
+
 TEST(LabCommandTest, BadValuesSayWhatIsAccepted) {
   const std::string dir = scratch_dir("badvalues");
   LabRun r = run_lab("sweep --workload=nope", dir);

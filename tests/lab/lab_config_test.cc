@@ -80,9 +80,20 @@ TEST(LabConfigTest, NonPositiveDurationsAreRejected) {
     raw.warmup = absl::Milliseconds(-5);
     EXPECT_THAT(error_of({}, raw), HasSubstr("--warmup=-5ms"));
   }
+  {
+    RawLabFlags raw;
+    raw.max_window = absl::Seconds(-1);
+    EXPECT_THAT(error_of({}, raw), HasSubstr("--max_window=-1s: must be a finite"));
+  }
   RawLabFlags zero_warmup;
   zero_warmup.warmup = absl::ZeroDuration();
   EXPECT_TRUE(make_lab_config({}, zero_warmup).ok());
+  RawLabFlags fixed_windows;
+  fixed_windows.max_window = absl::ZeroDuration();
+  absl::StatusOr<LabConfig> c = make_lab_config({}, fixed_windows);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->load.max_window, absl::ZeroDuration());
+  EXPECT_EQ(make_lab_config({}, {})->load.max_window, absl::Seconds(30));
 }
 
 TEST(LabConfigTest, LoadFlags) {

@@ -1,0 +1,99 @@
+// run_load's closed-loop windows: with min_completions they outlast the
+// tasks a large pool starts together (sleep-based tasks, so the checks hold
+// on a loaded machine: a sleep can only get longer).
+#include "lab/load_driver.h"
+
+#include <chrono>
+#include <memory>
+
+#include "absl/time/time.h"
+#include "core/executor_builder.h"
+#include "gtest/gtest.h"
+#include "lab/workload_generator.h"
+
+namespace betapool {
+namespace {
+
+std::unique_ptr<Executor> static_pool(int n) {
+  return ExecutorBuilder()
+      .policy("static")
+      .min_workers(n)
+      .max_workers(n)
+      .initial_workers(n)
+      .build()
+      .value();
+}
+
+LoadSpec closed_loop(int clients) {
+  LoadSpec spec;
+  spec.mode = LoadSpec::Mode::kClosed;
+  spec.clients = clients;
+  spec.warmup = absl::ZeroDuration();
+  spec.measure = absl::Milliseconds(100);
+  return spec;
+}
+
+TEST(LoadDriverTest, FixedWindowShorterThanTheTasksCountsNothing) {
+  // The transient the extension exists for: 8 threads start 2 s tasks
+  // together; a 100 ms window sees none finish.
+  auto ex = static_pool(8);
+  const auto built = std::chrono::steady_clock::now();
+  const LoadResult r = run_load(*ex, built, WorkloadGenerator().io_task(absl::Seconds(2)),
+                                closed_loop(8), nullptr, {});
+  EXPECT_EQ(r.completed, 0);
+  EXPECT_TRUE(r.steady);  // nothing was asked for
+}
+
+TEST(LoadDriverTest, WindowsExtendUntilThePoolFinishedItsTasks) {
+  auto ex = static_pool(8);
+  const auto built = std::chrono::steady_clock::now();
+  LoadSpec spec = closed_loop(8);
+  spec.min_completions = 8;
+  spec.max_window = absl::Seconds(30);
+  const LoadResult r = run_load(
+      *ex, built, WorkloadGenerator().io_task(absl::Milliseconds(300)), spec, nullptr, {});
+  EXPECT_TRUE(r.steady);
+  EXPECT_GE(r.completed, 8);
+  EXPECT_GE(r.warmup_seconds, 0.29);    // the first wave of tasks
+  EXPECT_GE(r.measured_seconds, 0.29);  // at least one more
+  // 8 threads of 300 ms sleeps: at most 8 / 0.3 s, and (sleeps only get
+  // longer on a loaded machine) well above zero.
+  EXPECT_LE(r.throughput, 8 / 0.3 * 1.05);
+  EXPECT_GT(r.throughput, 2.0);
+  EXPECT_GT(r.p50_ms, 290.0);
+}
+
+TEST(LoadDriverTest, WindowsStopAtMaxWindowAndSaySoIfTheTasksAreSlower) {
+  auto ex = static_pool(4);
+  const auto built = std::chrono::steady_clock::now();
+  LoadSpec spec = closed_loop(4);
+  spec.min_completions = 4;
+  spec.max_window = absl::Milliseconds(200);
+  const auto start = std::chrono::steady_clock::now();
+  const LoadResult r = run_load(
+      *ex, built, WorkloadGenerator().io_task(absl::Seconds(2)), spec, nullptr, {});
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_FALSE(r.steady);
+  EXPECT_EQ(r.completed, 0);
+  EXPECT_LT(r.total_seconds, 1.5);  // both windows capped at 200 ms
+  EXPECT_GE(took, r.total_seconds);  // (shutdown waits for the running sleeps)
+}
+
+TEST(LoadDriverTest, OpenLoopIgnoresMinCompletions) {
+  auto ex = static_pool(2);
+  const auto built = std::chrono::steady_clock::now();
+  LoadSpec spec;
+  spec.mode = LoadSpec::Mode::kOpen;
+  spec.rate = 50;
+  spec.warmup = absl::ZeroDuration();
+  spec.measure = absl::Milliseconds(200);
+  spec.min_completions = 1000000;
+  const LoadResult r = run_load(
+      *ex, built, WorkloadGenerator().io_task(absl::Milliseconds(1)), spec, nullptr, {});
+  EXPECT_TRUE(r.steady);
+  EXPECT_LT(r.total_seconds, 5.0);
+}
+
+}  // namespace
+}  // namespace betapool
