@@ -26,8 +26,8 @@ TEST(WaitAccountingTest, ScopedLockWaitReportsItsLifetime) {
   const int64_t before = thread_lock_wait_ns();
   {
     ScopedLockWait timer;
-    volatile int x = 0;
-    for (int i = 0; i < 100000; ++i) x = x + i;
+    volatile unsigned x = 0;  // unsigned: wraps, no UB
+    for (unsigned i = 0; i < 100000; ++i) x = x + i;
   }
   EXPECT_GT(thread_lock_wait_ns(), before);
 }
