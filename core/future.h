@@ -72,8 +72,8 @@ class SharedStateBase {
   void wait() const;
 
   // The pool that runs the task (set by Executor::submit), or nullptr.
-  const WorkerPool* pool() const noexcept { return pool_; }
-  void set_pool(const WorkerPool* pool) noexcept { pool_ = pool; }
+  WorkerPool* pool() const noexcept { return pool_; }
+  void set_pool(WorkerPool* pool) noexcept { pool_ = pool; }
 
   // Returns true if ready by `deadline` (steady clock, nanoseconds).
   bool wait_until_ns(int64_t deadline_ns) const;
@@ -109,7 +109,7 @@ class SharedStateBase {
   static constexpr uint32_t kRef = 1u << kRefShift;
 
   mutable std::atomic<uint32_t> word_;
-  const WorkerPool* pool_ = nullptr;
+  WorkerPool* pool_ = nullptr;
 };
 
 // The result slot. References are stored as pointers.
@@ -132,9 +132,9 @@ class SharedState : public SharedStateBase {
   using SharedStateBase::store_cancelled;
   using SharedStateBase::store_exception;
 
-  // Waits, then returns the value (moved out) or rethrows the error.
+  // Returns the value (moved out) or rethrows the error. Requires
+  // is_ready() (Future::get waits first).
   T take() {
-    wait();
     if (error_) std::rethrow_exception(error_);
     if constexpr (std::is_reference_v<T>) {
       return static_cast<T>(**stored());
@@ -164,8 +164,7 @@ class SharedState<void> : public SharedStateBase {
   void store_value() noexcept {}
   using SharedStateBase::store_cancelled;
   using SharedStateBase::store_exception;
-  void take() {
-    wait();
+  void take() {  // requires is_ready()
     if (error_) std::rethrow_exception(error_);
   }
 };

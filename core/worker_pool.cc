@@ -639,29 +639,28 @@ double WorkerPool::seconds_since_start() const {
 
 bool WorkerPool::is_worker_thread() const { return tls_current_pool == this; }
 
-WorkerPool::SelfWait::SelfWait(const WorkerPool* pool,
+WorkerPool::SelfWait::SelfWait(WorkerPool* pool,
                                const internal::SharedStateBase* state)
     : state_(state) {
+  // Only a worker of `pool` counts; it reaches here from inside one of the
+  // pool's tasks, so the pool is alive.
   if (pool == nullptr || !pool->is_worker_thread()) return;
-  // The pool is the caller's own: a worker only reaches here from inside
-  // one of its tasks, while the pool is alive.
-  WorkerPool* self = const_cast<WorkerPool*>(pool);
-  MutexLock lock(&self->self_wait_mu_);
-  bool all_stuck = !state->is_ready();
-  for (const internal::SharedStateBase* other : self->self_waits_) {
-    if (!all_stuck) break;
-    all_stuck = !other->is_ready();
-  }
-  if (all_stuck && static_cast<int>(self->self_waits_.size()) + 1 >=
-                       self->live_threads()) {
+  MutexLock lock(&pool->self_wait_mu_);
+  const auto& waits = pool->self_waits_;
+  const bool all_stuck =
+      !state->is_ready() &&
+      std::none_of(waits.begin(), waits.end(),
+                   [](const internal::SharedStateBase* s) { return s->is_ready(); });
+  if (all_stuck &&
+      static_cast<int>(waits.size()) + 1 >= pool->live_threads()) {
     throw DeadlockError(
         "betapool: a task waited on a task of its own pool while every "
         "other worker of that pool waits the same way; nobody is left to "
         "run it (wait_for with a timeout, or a larger pool, avoids this)");
   }
-  self->self_waits_.push_back(state);
-  self->self_waiting_.fetch_add(1, std::memory_order_acq_rel);
-  pool_ = self;
+  pool->self_waits_.push_back(state);
+  pool->self_waiting_.fetch_add(1, std::memory_order_acq_rel);
+  pool_ = pool;
 }
 
 WorkerPool::SelfWait::~SelfWait() {

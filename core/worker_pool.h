@@ -214,7 +214,7 @@ class WorkerPool {
   // forever. A no-op for any other thread or for pool == nullptr.
   class SelfWait {
    public:
-    SelfWait(const WorkerPool* pool, const internal::SharedStateBase* state);
+    SelfWait(WorkerPool* pool, const internal::SharedStateBase* state);
     ~SelfWait();
     SelfWait(const SelfWait&) = delete;
     SelfWait& operator=(const SelfWait&) = delete;
