@@ -187,18 +187,12 @@ TEST(ExecutorTest, ShrinkEndsOsThreads) {
   ASSERT_GE(before, 17);
   ex->resize(2);
   // Idle workers leave their loop at once; wait (bounded) for them to do so.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (ex->thread_count() > 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  eventually([&] { return ex->thread_count() <= 2; });
   EXPECT_EQ(ex->thread_count(), 2);
   ex->controller().collect();
   ex->resize(2);  // joins the retired threads
   // Joined threads leave /proc/self/task a moment after pthread_join.
-  while (os_thread_count() > before - 14 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  eventually([&] { return os_thread_count() <= before - 14; });
   EXPECT_LE(os_thread_count(), before - 14);
   // The survivors still run work.
   EXPECT_EQ(ex->submit([] { return 1; }).get(), 1);

@@ -20,9 +20,7 @@
 namespace betapool {
 namespace {
 
-using testing_support::eventually;
 using testing_support::fixed_executor;
-using testing_support::os_thread_count;
 
 using ::testing::HasSubstr;
 

@@ -22,7 +22,6 @@ namespace {
 
 using testing_support::eventually;
 using testing_support::fixed_executor;
-using testing_support::os_thread_count;
 
 TEST(SubmitFutureTest, ReferenceAndMoveOnlyResultsAndArguments) {
   auto ex = fixed_executor(2);

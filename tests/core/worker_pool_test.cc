@@ -19,7 +19,6 @@ namespace betapool {
 namespace {
 
 using testing_support::eventually;
-using testing_support::fixed_executor;
 using testing_support::os_thread_count;
 
 TEST(WorkerPoolTest, OneWorkerRunsTasksInSubmissionOrder) {
