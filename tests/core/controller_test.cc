@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "core/executor_builder.h"
 #include "core/wait_accounting.h"
@@ -59,10 +60,17 @@ ControllerConfig eager_config() {
 }
 
 // Runs `n` tasks one after another, each taking `wall` of which `cpu` on CPU.
+// A future is ready before its worker reads the clock to end the task's
+// record; the next task starts only after that read (the completed count
+// moves after it), so another worker's advance never lands inside a record.
 void run_tasks(Rig& rig, int n, absl::Duration wall, absl::Duration cpu) {
+  const int64_t done_before = rig.executor->metrics().tasks_completed;
   for (int i = 0; i < n; ++i) {
     rig.executor->submit([&rig, wall, cpu] { rig.clock->advance(wall, cpu); })
         .get();
+    while (rig.executor->metrics().tasks_completed < done_before + i + 1) {
+      std::this_thread::yield();
+    }
   }
 }
 
