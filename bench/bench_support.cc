@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "policies/beta_veto_policy.h"
 #include "sensors/proc_stat_sensor.h"
 #include "sensors/thread_cpu_clock.h"

@@ -15,7 +15,7 @@
 
 #include "benchmark/benchmark.h"
 #include "bench/bench_support.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "policies/static_policy.h"
 
 namespace betapool::bench {

@@ -1,11 +1,13 @@
-# install(EXPORT) so that find_package(betapool) gives betapool::betapool,
+# install(EXPORT) so that find_package(betapool) gives betapool::betapool
+# (and each floor: betapool::core, ::policies, ::sensors, ::collectors),
 # with includes rooted as in the repository ("core/executor.h").
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(BETAPOOL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/betapool)
 
-install(TARGETS betapool EXPORT betapoolTargets
+get_property(betapool_libraries GLOBAL PROPERTY BETAPOOL_LIBRARIES)
+install(TARGETS ${betapool_libraries} EXPORT betapoolTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/betapool)

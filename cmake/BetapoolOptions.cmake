@@ -12,13 +12,21 @@ elseif(NOT BETAPOOL_SANITIZE STREQUAL "")
   message(FATAL_ERROR "BETAPOOL_SANITIZE='${BETAPOOL_SANITIZE}': use '', 'thread' or 'address'")
 endif()
 
-# Adds public headers of this directory to the library (they are installed
-# under include/betapool/<dir>/ so that "core/executor.h" works everywhere).
-function(betapool_sources)
-  cmake_parse_arguments(ARG "" "" "SOURCES;HEADERS" ${ARGN})
-  target_sources(betapool PRIVATE ${ARG_SOURCES})
-  target_sources(betapool PUBLIC FILE_SET HEADERS BASE_DIRS ${PROJECT_SOURCE_DIR}
+# betapool_library(<name> EXPORT <export name> DEPENDS <targets...>
+#                  SOURCES ... HEADERS ...): one floor's library, exported as
+# betapool::<export name>. Its public headers are installed under
+# include/betapool/<dir>/ so that "core/executor.h" works everywhere.
+function(betapool_library name)
+  cmake_parse_arguments(ARG "" "EXPORT" "DEPENDS;SOURCES;HEADERS" ${ARGN})
+  add_library(${name} ${ARG_SOURCES})
+  add_library(betapool::${ARG_EXPORT} ALIAS ${name})
+  set_target_properties(${name} PROPERTIES EXPORT_NAME ${ARG_EXPORT}
+                                           POSITION_INDEPENDENT_CODE ON)
+  target_compile_options(${name} PRIVATE ${BETAPOOL_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPENDS})
+  target_sources(${name} PUBLIC FILE_SET HEADERS BASE_DIRS ${PROJECT_SOURCE_DIR}
                  FILES ${ARG_HEADERS})
+  set_property(GLOBAL APPEND PROPERTY BETAPOOL_LIBRARIES ${name})
 endfunction()
 
 # Fuzzing build: everything gets coverage instrumentation and ASan+UBSan so

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/builtins.h"
 
 namespace betapool {
 namespace {
@@ -87,21 +86,6 @@ absl::StatusOr<ComponentRegistry> ComponentRegistryBuilder::build() && {
   r.clocks_ = std::move(clocks_);
   r.sinks_ = std::move(sinks_);
   return r;
-}
-
-const ComponentRegistry& ComponentRegistry::builtin() {
-  static const ComponentRegistry* const registry = [] {
-    ComponentRegistryBuilder b;
-    register_builtins(b);
-    absl::StatusOr<ComponentRegistry> r = std::move(b).build();
-    // Built-in names are fixed at compile time; a clash is a bug in betapool
-    // caught by its own tests, so failing loudly here is right.
-    if (!r.ok()) {
-      throw std::logic_error(std::string(r.status().message()));
-    }
-    return new ComponentRegistry(*std::move(r));
-  }();
-  return *registry;
 }
 
 absl::StatusOr<std::unique_ptr<ScalingPolicy>> ComponentRegistry::create_policy(

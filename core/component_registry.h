@@ -7,7 +7,7 @@
 // Modelled on gRPC's LB-policy registry: a ComponentRegistryBuilder is used
 // at start-up only; each component's file ends with an explicit
 // `register_xxx(ComponentRegistryBuilder&)`, and `register_builtins` (in
-// core/builtins.h) calls them all — no static initialisers, so nothing is
+// the assembly layer, betapool/builtins.h) calls them all — no static initialisers, so nothing is
 // silently dropped by the linker. Duplicate names are an error at build();
 // the built registry is immutable. Unknown names fail with the known list.
 //
@@ -84,9 +84,6 @@ class ComponentRegistryBuilder {
 
 class ComponentRegistry {
  public:
-  // The registry of betapool's built-in components.
-  static const ComponentRegistry& builtin();
-
   // Each returns the new component, or NotFound("unknown policy 'x'; known
   // policies: a, b, c").
   absl::StatusOr<std::unique_ptr<ScalingPolicy>> create_policy(

@@ -34,7 +34,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "core/sync.h"
-#include "collectors/metrics_collector.h"
+#include "core/metrics_collector.h"
 #include "core/controller_config.h"
 #include "core/controller_snapshot.h"
 #include "core/cpu_sensor.h"

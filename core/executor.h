@@ -39,8 +39,8 @@
 #include <utility>
 #include <vector>
 
-#include "collectors/in_memory_sink.h"
-#include "collectors/metrics_collector.h"
+#include "core/in_memory_sink.h"
+#include "core/metrics_collector.h"
 #include "core/controller.h"
 #include "core/controller_config.h"
 #include "core/cpu_sensor.h"

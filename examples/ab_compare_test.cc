@@ -7,7 +7,7 @@
 #include <iostream>
 #include <memory>
 
-#include "core/betapool.h"
+#include "betapool/betapool.h"
 #include "gtest/gtest.h"
 #include "lab/sim/ab_comparison.h"
 #include "lab/sim/scenarios.h"

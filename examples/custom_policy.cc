@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/betapool.h"
+#include "betapool/betapool.h"
 
 // Grows one thread per tick while tasks are queued, shrinks one when idle.
 class QueueDepthPolicy : public betapool::ScalingPolicy {

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/betapool.h"
+#include "betapool/betapool.h"
 
 int main() {
   betapool::ControllerConfig config;

@@ -1,3 +1,4 @@
+#include "betapool/builtins.h"
 #include "lab/lab_config.h"
 
 #include <algorithm>
@@ -12,7 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "core/component_registry.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "lab/workload_catalog.h"
 #include "sensors/proc_stat_sensor.h"
 
@@ -204,7 +205,7 @@ absl::StatusOr<LabConfig> make_lab_config(
   // The adaptive executor.
   std::vector<std::string> policies;
   const std::vector<std::string> registered =
-      ComponentRegistry::builtin().policy_names();
+      builtin_registry().policy_names();
   for (absl::string_view part : absl::StrSplit(raw.policy, ',')) {
     const std::string name(absl::StripAsciiWhitespace(part));
     if (std::find(registered.begin(), registered.end(), name) == registered.end()) {

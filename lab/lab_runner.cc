@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "lab/load_driver.h"
 #include "lab/process_stats.h"
 #include "lab/simulated_gil.h"

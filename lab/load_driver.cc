@@ -10,7 +10,7 @@
 #include <thread>
 #include <utility>
 
-#include "collectors/metrics_collector.h"
+#include "core/metrics_collector.h"
 #include "core/errors.h"
 #include "lab/poisson_arrival_generator.h"
 #include "lab/process_stats.h"

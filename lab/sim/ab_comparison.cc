@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "betapool/builtins.h"
 #include "policies/static_policy.h"
 
 namespace betapool {
@@ -157,7 +158,7 @@ absl::StatusOr<AbTable> compare_policies(const Scenario& scenario,
       std::unique_ptr<ScalingPolicy> policy;
       if (!c.registry_name.empty()) {
         absl::StatusOr<std::unique_ptr<ScalingPolicy>> p =
-            ComponentRegistry::builtin().create_policy(c.registry_name, ctx);
+            builtin_registry().create_policy(c.registry_name, ctx);
         if (!p.ok()) return p.status();
         policy = *std::move(p);
       } else {

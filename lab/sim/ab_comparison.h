@@ -54,11 +54,11 @@ struct AbCandidate {
   ComponentFactory<ScalingPolicy> factory;
   // Pool size at start; default: the scenario's (min_workers unless set).
   std::optional<int> initial_workers;
-  // Set by registered(): the policy comes from ComponentRegistry::builtin()
+  // Set by registered(): the policy comes from builtin_registry()
   // under this name (and `factory` is unused).
   std::string registry_name;
 
-  // A policy from ComponentRegistry::builtin(), labelled by its name. An
+  // A policy from builtin_registry(), labelled by its name. An
   // unknown name fails the comparison with the registry's NotFound.
   static AbCandidate registered(std::string name);
   // `P(args...)`, labelled `label`.

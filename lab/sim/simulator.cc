@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "collectors/metrics_collector.h"
+#include "core/metrics_collector.h"
 #include "core/controller_snapshot.h"
 #include "core/task_metrics.h"
 #include "lab/sim/sim_random.h"

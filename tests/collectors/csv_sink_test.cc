@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/collectors/record_parsing.h"

@@ -1,6 +1,7 @@
 // JsonLinesSink: every line is one valid JSON object whose first key is the
 // record kind; records round-trip (write, parse back with Boost.JSON,
 // compare); a full disk is reported once; "json_lines" is registered.
+#include "betapool/builtins.h"
 #include "collectors/json_lines_sink.h"
 
 #include <boost/json/src.hpp>
@@ -186,7 +187,7 @@ TEST(JsonLinesSinkTest, AFileThatCannotBeOpenedIsReportedAtConstruction) {
 
 TEST(JsonLinesSinkTest, RegisteredByNameToStderr) {
   absl::StatusOr<std::unique_ptr<MetricsSink>> s =
-      ComponentRegistry::builtin().create_sink("json_lines", ComponentContext{});
+      builtin_registry().create_sink("json_lines", ComponentContext{});
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_NE(dynamic_cast<JsonLinesSink*>(s->get()), nullptr);
 }

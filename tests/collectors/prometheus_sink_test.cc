@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sensors/fixture_tree.h"

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"
 #include "sensors/fake_cpu_sensor.h"

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "core/sync.h"
 #include "gtest/gtest.h"
 #include "policies/static_policy.h"

@@ -10,7 +10,7 @@
 
 #include "core/errors.h"
 #include "core/executor.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "core/sync.h"
 #include "core/worker_pool.h"
 #include "gmock/gmock.h"

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "core/builtins.h"
-#include "core/executor_builder.h"
+#include "betapool/builtins.h"
+#include "betapool/executor_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/static_policy.h"
@@ -16,7 +16,7 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 
 TEST(ComponentRegistryTest, BuiltinsAreRegisteredWithoutStaticInitialisers) {
-  const ComponentRegistry& r = ComponentRegistry::builtin();
+  const ComponentRegistry& r = builtin_registry();
   EXPECT_THAT(r.policy_names(), Contains("beta_veto"));
   EXPECT_THAT(r.policy_names(), Contains("static"));
   EXPECT_THAT(r.sensor_names(), Contains("proc_stat"));

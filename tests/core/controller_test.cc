@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "core/wait_accounting.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "core/executor.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 #include "policies/static_policy.h"
 

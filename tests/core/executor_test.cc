@@ -16,8 +16,8 @@
 
 #include "core/sync.h"
 #include "core/errors.h"
-#include "core/executor_builder.h"
-#include "core/thread_pool_executors.h"
+#include "betapool/executor_builder.h"
+#include "betapool/thread_pool_executors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sensors/fake_cpu_sensor.h"

@@ -13,7 +13,7 @@
 
 #include "core/errors.h"
 #include "core/executor.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "core/metrics_sink.h"
 #include "core/worker_pool.h"
 #include "gmock/gmock.h"

@@ -11,7 +11,7 @@
 
 #include "core/errors.h"
 #include "core/executor.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "core/future.h"
 #include "core/sync.h"
 #include "gmock/gmock.h"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view spec(reinterpret_cast<const char*>(data), size);

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "absl/time/time.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 #include "lab/workload_generator.h"
 

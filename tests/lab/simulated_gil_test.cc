@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "core/sync.h"
 #include "core/wait_accounting.h"
 #include "gtest/gtest.h"

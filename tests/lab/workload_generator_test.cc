@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 #include "lab/cpu_burner.h"
 #include "lab/simulated_gil.h"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"

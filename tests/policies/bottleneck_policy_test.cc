@@ -1,3 +1,4 @@
+#include "betapool/builtins.h"
 #include "policies/bottleneck_policy.h"
 
 #include <algorithm>
@@ -58,7 +59,7 @@ class Feeder {
 
 TEST(BottleneckPolicyTest, RegisteredAsBottleneck) {
   ComponentContext ctx;
-  auto p = ComponentRegistry::builtin().create_policy("bottleneck", ctx);
+  auto p = builtin_registry().create_policy("bottleneck", ctx);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ((*p)->name(), "bottleneck");
 }

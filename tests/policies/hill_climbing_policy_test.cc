@@ -1,3 +1,4 @@
+#include "betapool/builtins.h"
 #include "policies/hill_climbing_policy.h"
 
 #include <algorithm>
@@ -50,7 +51,7 @@ std::vector<int> drive(HillClimbingPolicy& policy, const Plant& plant, int start
 
 TEST(HillClimbingPolicyTest, RegisteredAsHillClimbing) {
   ComponentContext ctx;
-  auto p = ComponentRegistry::builtin().create_policy("hill_climbing", ctx);
+  auto p = builtin_registry().create_policy("hill_climbing", ctx);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ((*p)->name(), "hill_climbing");
 }

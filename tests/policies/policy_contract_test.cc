@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "betapool/builtins.h"
 #include "core/component_registry.h"
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"
@@ -31,7 +32,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Static, ScalingPolicyContract,
 
 TEST(PolicyContractTest, EveryRegisteredPolicyKeepsTheContract) {
   const betapool::ComponentRegistry& registry =
-      betapool::ComponentRegistry::builtin();
+      betapool::builtin_registry();
   betapool::ComponentContext ctx;
   ctx.min_workers = 4;
   ctx.max_workers = 64;

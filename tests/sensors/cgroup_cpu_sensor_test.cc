@@ -3,6 +3,7 @@
 // that change at run time, and every failure (missing, malformed, vanishing
 // files, counters that go backwards, a moved process) giving "unavailable"
 // with a reason, then recovering.
+#include "betapool/builtins.h"
 #include "sensors/cgroup_cpu_sensor.h"
 
 #include <unistd.h>
@@ -12,7 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/component_registry.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sensors/fixture_tree.h"
@@ -376,7 +377,7 @@ TEST(CgroupCpuSensorTest, AMovedProcessStartsAFreshInterval) {
 }
 
 TEST(CgroupCpuSensorTest, RegisteredByName) {
-  const ComponentRegistry& registry = ComponentRegistry::builtin();
+  const ComponentRegistry& registry = builtin_registry();
   absl::StatusOr<std::unique_ptr<CpuSensor>> s =
       registry.create_sensor("cgroup", ComponentContext{});
   ASSERT_TRUE(s.ok()) << s.status();

@@ -1,5 +1,6 @@
 // PSI parsing and PressureSensor on fixture trees: system and cgroup
 // sources, composition with a base sensor, and missing/malformed files.
+#include "betapool/builtins.h"
 #include "sensors/pressure_sensor.h"
 
 #include <memory>
@@ -134,7 +135,7 @@ TEST(PressureSensorTest, CompletesABaseSensorsReading) {
 
 TEST(PressureSensorTest, RegisteredByNameWithProcStatUnderneath) {
   absl::StatusOr<std::unique_ptr<CpuSensor>> s =
-      ComponentRegistry::builtin().create_sensor("pressure",
+      builtin_registry().create_sensor("pressure",
                                                  ComponentContext{});
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ((*s)->name(), "pressure");

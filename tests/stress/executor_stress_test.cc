@@ -21,9 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "betapool/builtins.h"
 #include "core/component_registry.h"
 #include "core/errors.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 
 namespace betapool {
@@ -49,7 +50,7 @@ struct RoundResult {
 
 RoundResult run_round(std::mt19937_64& rng, bool bounded) {
   const std::vector<std::string> policies =
-      ComponentRegistry::builtin().policy_names();
+      builtin_registry().policy_names();
   std::uniform_int_distribution<std::size_t> pick(0, policies.size() - 1);
   const int max_workers = std::uniform_int_distribution<int>(1, 24)(rng);
   ControllerConfig config;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "betapool/builtins.h"
 #include "bindings/python/src/executor_reaper.h"
 #include "bindings/python/src/python_executor.h"
 #include "bindings/python/src/python_policy.h"
@@ -315,7 +316,7 @@ PYBIND11_MODULE(_core, m) {
       "Registers factory(ctx) -> object with decide(snapshot) under name.");
   m.def("policy_names", [] { return PolicyRegistry::instance().names(); });
   m.def("sensor_names",
-        [] { return betapool::ComponentRegistry::builtin().sensor_names(); });
+        [] { return betapool::builtin_registry().sensor_names(); });
   m.def(
       "drain_dropped_executors",
       [] {

@@ -8,7 +8,7 @@
 #include "bindings/python/src/logging_sink.h"
 #include "bindings/python/src/python_policy.h"
 #include "bindings/python/src/worker_gil.h"
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 
 namespace py = pybind11;
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "bindings/python/src/worker_gil.h"
-#include "core/builtins.h"
+#include "betapool/builtins.h"
 
 namespace py = pybind11;
 
@@ -88,7 +88,7 @@ PolicyRegistry& PolicyRegistry::instance() {
 }
 
 std::vector<std::string> PolicyRegistry::names() const {
-  std::vector<std::string> out = ComponentRegistry::builtin().policy_names();
+  std::vector<std::string> out = builtin_registry().policy_names();
   for (const auto& [name, factory] : factories_) out.push_back(name);
   std::sort(out.begin(), out.end());
   return out;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "betapool/builtins.h"
 #include "core/component_registry.h"
 #include "gtest/gtest.h"
 #include "lab/sim/ab_comparison.h"
@@ -134,7 +135,7 @@ TEST(PolicyPropertiesTest, HillClimbingConvergesOnMixedWithBoundedOscillation) {
 }
 
 TEST(PolicyPropertiesTest, EveryPolicyKeepsTheTargetWithinBounds) {
-  const ComponentRegistry& registry = ComponentRegistry::builtin();
+  const ComponentRegistry& registry = builtin_registry();
   for (const Scenario& s : scenarios::all()) {
     for (const std::string& name : registry.policy_names()) {
       ComponentContext ctx;

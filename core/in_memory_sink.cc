@@ -1,4 +1,4 @@
-#include "collectors/in_memory_sink.h"
+#include "core/in_memory_sink.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "betapool/builtins.h"
 #include "sensors/effective_cpus.h"
 
 namespace betapool {
@@ -17,7 +18,7 @@ namespace betapool {
 int default_min_workers() { return std::min(4, effective_cpu_count()); }
 
 ExecutorBuilder::ExecutorBuilder()
-    : ExecutorBuilder(ComponentRegistry::builtin()) {}
+    : ExecutorBuilder(builtin_registry()) {}
 
 ExecutorBuilder::ExecutorBuilder(const ComponentRegistry& registry)
     : registry_(&registry), min_workers_(default_min_workers()) {

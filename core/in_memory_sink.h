@@ -1,4 +1,4 @@
-// File: collectors/in_memory_sink.h
+// File: core/in_memory_sink.h
 //
 // InMemorySink: keeps the seed's experiment log (one ExperimentLogEntry per
 // tick) and decision history (one DecisionRecord per tick) in bounded ring
@@ -12,8 +12,8 @@
 //   ... for (const auto& d : sink->decisions()) ...
 //
 // Thread safety: all methods are safe from any thread.
-#ifndef BETAPOOL_COLLECTORS_IN_MEMORY_SINK_H_
-#define BETAPOOL_COLLECTORS_IN_MEMORY_SINK_H_
+#ifndef BETAPOOL_CORE_IN_MEMORY_SINK_H_
+#define BETAPOOL_CORE_IN_MEMORY_SINK_H_
 
 #include <cstddef>
 #include <deque>
@@ -50,4 +50,4 @@ class InMemorySink : public MetricsSink {
 
 }  // namespace betapool
 
-#endif  // BETAPOOL_COLLECTORS_IN_MEMORY_SINK_H_
+#endif  // BETAPOOL_CORE_IN_MEMORY_SINK_H_

@@ -1,4 +1,4 @@
-#include "core/builtins.h"
+#include "betapool/builtins.h"
 
 #include "collectors/json_lines_sink.h"
 #include "core/component_registry.h"
@@ -10,6 +10,10 @@
 #include "sensors/pressure_sensor.h"
 #include "sensors/proc_stat_sensor.h"
 #include "sensors/thread_cpu_clock.h"
+
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace betapool {
 
@@ -27,6 +31,21 @@ void register_builtins(ComponentRegistryBuilder& builder) {
   register_thread_cpu_clock(builder);
   // Sinks.
   register_json_lines_sink(builder);
+}
+
+const ComponentRegistry& builtin_registry() {
+  static const ComponentRegistry* const registry = [] {
+    ComponentRegistryBuilder b;
+    register_builtins(b);
+    absl::StatusOr<ComponentRegistry> r = std::move(b).build();
+    // Built-in names are fixed at compile time; a clash is a bug in betapool
+    // caught by its own tests, so failing loudly here is right.
+    if (!r.ok()) {
+      throw std::logic_error(std::string(r.status().message()));
+    }
+    return new ComponentRegistry(*std::move(r));
+  }();
+  return *registry;
 }
 
 }  // namespace betapool

@@ -1,9 +1,9 @@
-#include "core/thread_pool_executors.h"
+#include "betapool/thread_pool_executors.h"
 
 #include <stdexcept>
 #include <string>
 
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 #include "policies/beta_veto_policy.h"
 #include "policies/static_policy.h"
 #include "sensors/proc_stat_sensor.h"

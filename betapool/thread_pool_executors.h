@@ -1,4 +1,4 @@
-// File: core/thread_pool_executors.h
+// File: betapool/thread_pool_executors.h
 //
 // The seed's two executors, as ready-made assemblies of Executor:
 //  - AdaptiveThreadPoolExecutor(min_workers, max_workers, config):
@@ -14,8 +14,8 @@
 // Errors: constructors throw std::invalid_argument with the message
 // ExecutorBuilder::build() would return (e.g. "min_workers = 0: must be at
 // least 1"); use ExecutorBuilder for a Status instead of an exception.
-#ifndef BETAPOOL_CORE_THREAD_POOL_EXECUTORS_H_
-#define BETAPOOL_CORE_THREAD_POOL_EXECUTORS_H_
+#ifndef BETAPOOL_BETAPOOL_THREAD_POOL_EXECUTORS_H_
+#define BETAPOOL_BETAPOOL_THREAD_POOL_EXECUTORS_H_
 
 #include "core/controller_config.h"
 #include "core/executor.h"
@@ -36,4 +36,4 @@ class StaticThreadPoolExecutor : public Executor {
 
 }  // namespace betapool
 
-#endif  // BETAPOOL_CORE_THREAD_POOL_EXECUTORS_H_
+#endif  // BETAPOOL_BETAPOOL_THREAD_POOL_EXECUTORS_H_

@@ -1,4 +1,4 @@
-#include "core/executor_builder.h"
+#include "betapool/executor_builder.h"
 
 #include <algorithm>
 #include <memory>

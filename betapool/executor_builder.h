@@ -1,4 +1,4 @@
-// File: core/executor_builder.h
+// File: betapool/executor_builder.h
 //
 // ExecutorBuilder: assembles an Executor from components chosen by type or
 // by registered name, validates the configuration, and builds.
@@ -42,8 +42,8 @@
 // unknown component name, listing the known ones, or ResourceExhausted if
 // the OS refused every worker thread (or the controller thread).
 // Thread safety: a builder is used by one thread.
-#ifndef BETAPOOL_CORE_EXECUTOR_BUILDER_H_
-#define BETAPOOL_CORE_EXECUTOR_BUILDER_H_
+#ifndef BETAPOOL_BETAPOOL_EXECUTOR_BUILDER_H_
+#define BETAPOOL_BETAPOOL_EXECUTOR_BUILDER_H_
 
 #include <concepts>
 #include <functional>
@@ -212,4 +212,4 @@ class ExecutorBuilder {
 
 }  // namespace betapool
 
-#endif  // BETAPOOL_CORE_EXECUTOR_BUILDER_H_
+#endif  // BETAPOOL_BETAPOOL_EXECUTOR_BUILDER_H_

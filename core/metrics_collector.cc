@@ -1,4 +1,4 @@
-#include "collectors/metrics_collector.h"
+#include "core/metrics_collector.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-// File: collectors/metrics_collector.h
+// File: core/metrics_collector.h
 //
 // MetricsCollector: the seed's rolling window over recent task records, with
 // two corrections learned from the Python reference:
@@ -19,8 +19,8 @@
 //
 // Thread safety: all methods are safe from any thread (one internal mutex).
 // The executor calls it from the controller tick, not per task.
-#ifndef BETAPOOL_COLLECTORS_METRICS_COLLECTOR_H_
-#define BETAPOOL_COLLECTORS_METRICS_COLLECTOR_H_
+#ifndef BETAPOOL_CORE_METRICS_COLLECTOR_H_
+#define BETAPOOL_CORE_METRICS_COLLECTOR_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -92,4 +92,4 @@ double percentile_of_sorted(const std::vector<double>& sorted, double p);
 
 }  // namespace betapool
 
-#endif  // BETAPOOL_COLLECTORS_METRICS_COLLECTOR_H_
+#endif  // BETAPOOL_CORE_METRICS_COLLECTOR_H_
