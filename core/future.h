@@ -193,16 +193,18 @@ class Future {
   // True until get() consumed the result (or for a default-constructed one).
   bool valid() const noexcept { return state_ != nullptr; }
 
-  // True when get() would not block. Requires valid().
-  bool is_ready() const noexcept { return state_->is_ready(); }
+  // True when get() would not block. Like get(), every waiting call on a
+  // future without a state (default-constructed, moved from, or consumed by
+  // get()) throws std::future_error(no_state): std::future leaves that
+  // undefined; here it is one defined error, never a crash.
+  bool is_ready() const { return state().is_ready(); }
 
   // Waits for the result and returns it, or rethrows the task's exception
   // (CancelledError if the task was discarded). Afterwards valid() is false.
   // Throws std::future_error(no_state) when !valid(), and DeadlockError
   // (leaving the future valid) when waiting could never end (see wait()).
   T get() {
-    if (state_ == nullptr) throw std::future_error(std::future_errc::no_state);
-    state_->wait();  // may throw DeadlockError: the future stays valid
+    state().wait();  // may throw DeadlockError: the future stays valid
     struct Release {
       internal::SharedState<T>* s;
       ~Release() { s->release(); }
@@ -214,26 +216,29 @@ class Future {
   // DeadlockError if called from a task whose pool has no other worker left
   // to run the awaited task (every other live worker waits the same way).
   // wait_for / wait_until are not checked: they return timeout.
-  void wait() const { state_->wait(); }
+  void wait() const { state().wait(); }
 
+  // Any timeout or deadline is defined: one already passed (zero, negative,
+  // time_point::min()) only checks; one beyond ~100 years (up to
+  // duration::max() / time_point::max()) waits that long, without overflow.
   template <class Rep, class Period>
   std::future_status wait_for(
       const std::chrono::duration<Rep, Period>& timeout) const {
-    return wait_until(std::chrono::steady_clock::now() + timeout);
+    const internal::SharedState<T>& s = state();
+    if (timeout <= timeout.zero()) return status(s.is_ready());
+    return status(s.wait_until_ns(steady_deadline_ns(timeout)));
   }
 
   template <class Clock, class Duration>
   std::future_status wait_until(
       const std::chrono::time_point<Clock, Duration>& deadline) const {
-    // Convert to the steady clock once; a system-clock jump after this
+    const internal::SharedState<T>& s = state();
+    const auto now = Clock::now();
+    // `deadline - now` would overflow for time_point::min().
+    if (deadline <= now) return status(s.is_ready());
+    // Converted to the steady clock once: a system-clock jump after this
     // point does not move the deadline.
-    const auto left = deadline - Clock::now();
-    const int64_t deadline_ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(
-            std::chrono::steady_clock::now().time_since_epoch() + left)
-            .count();
-    return state_->wait_until_ns(deadline_ns) ? std::future_status::ready
-                                               : std::future_status::timeout;
+    return status(s.wait_until_ns(steady_deadline_ns(deadline - now)));
   }
 
  private:
@@ -244,6 +249,23 @@ class Future {
   explicit Future(internal::SharedState<T>* s) noexcept : state_(s) {}
   void reset() noexcept {
     if (state_ != nullptr) std::exchange(state_, nullptr)->release();
+  }
+  static std::future_status status(bool ready) noexcept {
+    return ready ? std::future_status::ready : std::future_status::timeout;
+  }
+  // The steady clock's reading `left` (> 0) from now, in ns, capped.
+  template <class Rep, class Period>
+  static int64_t steady_deadline_ns(
+      const std::chrono::duration<Rep, Period>& left) {
+    constexpr auto kLongest = std::chrono::hours(24 * 365 * 100);
+    const std::chrono::nanoseconds wait =
+        left >= kLongest ? std::chrono::nanoseconds(kLongest)
+                         : std::chrono::ceil<std::chrono::nanoseconds>(left);
+    return (std::chrono::steady_clock::now().time_since_epoch() + wait).count();
+  }
+  const internal::SharedState<T>& state() const {
+    if (state_ == nullptr) throw std::future_error(std::future_errc::no_state);
+    return *state_;
   }
 
   internal::SharedState<T>* state_ = nullptr;

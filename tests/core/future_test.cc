@@ -1,6 +1,7 @@
 #include "core/future.h"
 
 #include <chrono>
+#include <future>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -66,6 +67,65 @@ TEST(FutureTest, ManyWaitersRaceWithTheProducer) {
     EXPECT_EQ(f.get(), round);
     producer.join();
   }
+}
+
+// Every waiting call on a future without a state is one defined error (it
+// used to dereference null in wait(), wait_for() and is_ready()).
+TEST(FutureTest, EveryCallOnAnEmptyFutureThrowsNoState) {
+  auto expect_no_state = [](auto&& call) {
+    try {
+      call();
+      ADD_FAILURE() << "no exception";
+    } catch (const std::future_error& e) {
+      EXPECT_EQ(e.code(), std::future_errc::no_state);
+    }
+  };
+  Future<int> empty;
+  EXPECT_FALSE(empty.valid());
+  expect_no_state([&] { (void)empty.is_ready(); });
+  expect_no_state([&] { empty.wait(); });
+  expect_no_state([&] { (void)empty.wait_for(std::chrono::seconds(1)); });
+  expect_no_state([&] {
+    (void)empty.wait_until(std::chrono::steady_clock::now());
+  });
+  expect_no_state([&] { (void)empty.get(); });
+
+  Promise<int> p;
+  Future<int> consumed = p.get_future();
+  p.set_value(1);
+  EXPECT_EQ(consumed.get(), 1);
+  expect_no_state([&] { consumed.wait(); });
+  expect_no_state([&] { (void)consumed.is_ready(); });
+}
+
+// Deadlines at the ends of the clocks' ranges: one already passed only
+// checks (time_point::min() used to overflow into a wait of centuries), one
+// at time_point::max() / duration::max() waits for the result.
+TEST(FutureTest, ExtremeDeadlinesAreDefined) {
+  using std::chrono::steady_clock;
+  using std::chrono::system_clock;
+  Promise<int> p;
+  Future<int> f = p.get_future();
+  EXPECT_EQ(f.wait_until(steady_clock::time_point::min()),
+            std::future_status::timeout);
+  EXPECT_EQ(f.wait_until(system_clock::time_point::min()),
+            std::future_status::timeout);
+  EXPECT_EQ(f.wait_for(std::chrono::nanoseconds::min()),
+            std::future_status::timeout);
+  EXPECT_EQ(f.wait_for(std::chrono::hours(-1)), std::future_status::timeout);
+  EXPECT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+
+  std::thread producer([&p] { p.set_value(5); });
+  EXPECT_EQ(f.wait_until(steady_clock::time_point::max()),
+            std::future_status::ready);
+  producer.join();
+  EXPECT_EQ(f.wait_for(std::chrono::nanoseconds::max()),
+            std::future_status::ready);
+  EXPECT_EQ(f.wait_until(system_clock::time_point::max()),
+            std::future_status::ready);
+  EXPECT_EQ(f.wait_until(steady_clock::time_point::min()),
+            std::future_status::ready);
+  EXPECT_EQ(f.get(), 5);
 }
 
 }  // namespace
