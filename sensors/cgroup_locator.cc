@@ -1,8 +1,6 @@
 #include "sensors/cgroup_locator.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,44 +12,6 @@
 
 namespace betapool {
 namespace internal {
-
-absl::StatusOr<std::optional<std::string>> read_file_if_exists(
-    const std::string& path) {
-  // Kernel pseudo-files report size 0 or 4096 whatever they hold, so read
-  // until end of file; cap the size so a wrong path cannot exhaust memory.
-  constexpr std::size_t kMaxBytes = 4 << 20;
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
-    return absl::UnavailableError(
-        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      // A cgroup removed between open and read reports ENODEV.
-      return absl::UnavailableError(
-          absl::StrCat("cannot read ", path, ": ", std::strerror(err)));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > kMaxBytes) {
-      ::close(fd);
-      return absl::UnavailableError(
-          absl::StrCat(path, ": larger than ", kMaxBytes, " bytes"));
-    }
-  }
-  ::close(fd);
-  return out;
-}
 
 std::string join_root(std::string_view root, std::string_view absolute_path) {
   std::string r(root);

@@ -39,6 +39,7 @@
 
 #include "absl/status/statusor.h"
 #include "sensors/cgroup_files.h"
+#include "sensors/small_file.h"
 
 namespace betapool {
 
@@ -117,11 +118,6 @@ struct CgroupLimits {
 absl::StatusOr<CgroupLimits> read_cgroup_limits(const CgroupLocation& location);
 
 namespace internal {
-
-// Reads a small file; nullopt when it does not exist (ENOENT or ENOTDIR);
-// Unavailable naming the path and errno text for any other failure.
-absl::StatusOr<std::optional<std::string>> read_file_if_exists(
-    const std::string& path);
 
 // `root` joined with an absolute path: ("/", "/sys") -> "/sys",
 // ("/tmp/t", "/sys") -> "/tmp/t/sys".

@@ -2,11 +2,7 @@
 
 #include <sched.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -15,22 +11,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/component_registry.h"
+#include "sensors/small_file.h"
 
 namespace betapool {
-
-absl::StatusOr<std::string> read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) {
-    return absl::UnavailableError(absl::StrCat("cannot read ", path));
-  }
-  return out.str();
-}
 
 absl::StatusOr<ProcStatTimes> parse_proc_stat(std::string_view contents_in) {
   // Debian's Abseil has its own string_view type; parse in it.
@@ -60,10 +43,15 @@ absl::StatusOr<ProcStatTimes> parse_proc_stat(std::string_view contents_in) {
       }
     }
     // user nice system idle iowait irq softirq steal (guest is in user).
-    const uint64_t idle = v[3] + v[4];
-    t.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-    t.total = t.busy + idle;
-    if (t.total < t.busy) {
+    // Sums are checked: a wrapped sum would be a made-up percentage.
+    uint64_t idle = 0;
+    t.busy = 0;
+    bool overflow = __builtin_add_overflow(v[3], v[4], &idle);
+    for (int i : {0, 1, 2, 5, 6, 7}) {
+      overflow |= __builtin_add_overflow(t.busy, v[i], &t.busy);
+    }
+    overflow |= __builtin_add_overflow(t.busy, idle, &t.total);
+    if (overflow) {
       return absl::InvalidArgumentError("/proc/stat: counters overflow");
     }
     found = true;

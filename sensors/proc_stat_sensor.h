@@ -73,9 +73,6 @@ void register_proc_stat_sensor(ComponentRegistryBuilder& builder);
 // Number of CPUs in this process's affinity mask (>= 1).
 int affinity_cpu_count();
 
-// Reads a whole small file; an error status names the path and errno text.
-absl::StatusOr<std::string> read_small_file(const std::string& path);
-
 }  // namespace betapool
 
 #endif  // BETAPOOL_SENSORS_PROC_STAT_SENSOR_H_

@@ -2,8 +2,10 @@
 // and once against the real /proc.
 #include "sensors/proc_stat_sensor.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sensors/small_file.h"
 
 namespace betapool {
 namespace {
@@ -143,6 +146,49 @@ TEST(ProcStatSensorTest, CountersGoingBackwardsAreUnavailable) {
   sensor.read();
   proc.set_stat(100, 900);  // busy went down: a reset, not a reading
   EXPECT_FALSE(sensor.read().system_percent.has_value());
+}
+
+// A busy sum that wraps around 2^64 is an error, not a percentage.
+TEST(ProcStatParseTest, CounterSumsThatOverflowAreRejected) {
+  const std::string big = std::to_string(UINT64_MAX / 2 + 1);
+  EXPECT_FALSE(parse_proc_stat("cpu  " + big + " " + big + " 0 10 0 0 0 0\n").ok());
+  EXPECT_FALSE(parse_proc_stat("cpu  " + big + " 0 0 " + big + " 0 0 0 0\n").ok());
+  EXPECT_TRUE(parse_proc_stat("cpu  " + big + " 0 0 10 0 0 0 0\n").ok());
+}
+
+// What stands at the sensor's paths cannot make it throw, allocate without
+// bound or block: a character device with endless contents, a FIFO nobody
+// writes, a directory and an oversized file all read as unavailable.
+TEST(ProcStatSensorTest, HostileFilesAreUnavailableNeverFatal) {
+  FakeProc proc;
+  const fs::path stat = fs::path(proc.root()) / "stat";
+  proc.set_self(0, 0);
+
+  fs::create_symlink("/dev/zero", stat);
+  ProcStatSensor endless(proc.root(), 2);
+  CpuReading r = endless.read();
+  EXPECT_FALSE(r.system_percent.has_value());
+  EXPECT_THAT(r.status, HasSubstr("not a regular file"));
+  fs::remove(stat);
+
+  ASSERT_EQ(::mkfifo(stat.c_str(), 0600), 0);
+  ProcStatSensor fifo(proc.root(), 2);
+  r = fifo.read();  // returns: a blocking open would hang the test here
+  EXPECT_FALSE(r.system_percent.has_value());
+  EXPECT_THAT(r.status, HasSubstr("not a regular file"));
+  fs::remove(stat);
+
+  fs::create_directory(stat);
+  ProcStatSensor directory(proc.root(), 2);
+  EXPECT_FALSE(directory.read().system_percent.has_value());
+  fs::remove(stat);
+
+  proc.write("stat", "cpu  1 0 0 1 0 0 0 0\n" +
+                         std::string(internal::kMaxSmallFileBytes, 'x'));
+  ProcStatSensor huge(proc.root(), 2);
+  r = huge.read();
+  EXPECT_FALSE(r.system_percent.has_value());
+  EXPECT_THAT(r.status, HasSubstr("larger than"));
 }
 
 TEST(ProcStatSensorTest, ReadsTheRealProc) {
