@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <system_error>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -214,20 +213,11 @@ absl::StatusOr<ExecutorParts> ExecutorBuilder::build_parts() {
 absl::StatusOr<std::unique_ptr<Executor>> ExecutorBuilder::build() {
   absl::StatusOr<ExecutorParts> parts = build_parts();
   if (!parts.ok()) return parts.status();
-  std::unique_ptr<Executor> executor;
   try {
-    executor = std::make_unique<Executor>(*std::move(parts));
-  } catch (const std::system_error& e) {  // the controller thread
-    return absl::ResourceExhaustedError(
-        absl::StrCat("could not start the controller thread: ", e.what()));
+    return std::make_unique<Executor>(*std::move(parts));
+  } catch (const StartError& e) {
+    return absl::ResourceExhaustedError(e.what());
   }
-  if (executor->thread_count() == 0) {
-    // No task accepted yet; an executor with no worker would queue forever.
-    return absl::ResourceExhaustedError(
-        absl::StrCat("could not start any worker thread: ",
-                     executor->metrics().last_thread_start_error));
-  }
-  return executor;
 }
 
 namespace {

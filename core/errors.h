@@ -3,7 +3,9 @@
 // The exception types betapool throws. One style, documented:
 //  - creating an executor returns absl::StatusOr (ExecutorBuilder::build);
 //    the seed-style constructors throw std::invalid_argument with the same
-//    message;
+//    message for a bad configuration, and both spellings refuse an executor
+//    the OS would not give threads with the same message
+//    (ResourceExhausted / StartError);
 //  - submitting to an executor that no longer accepts work throws
 //    RejectedError;
 //  - a task discarded before it ran (shutdown_now) completes its future with
@@ -21,6 +23,14 @@ namespace betapool {
 
 // Thrown by submit/post/map when the executor does not accept the task.
 class RejectedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown by the Executor constructor when the OS refused the controller
+// thread or every worker thread (an executor with no worker would queue
+// forever). ExecutorBuilder::build() returns it as ResourceExhausted.
+class StartError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

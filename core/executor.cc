@@ -1,7 +1,10 @@
 #include "core/executor.h"
 
 #include <algorithm>
+#include <system_error>
 #include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace betapool {
 namespace {
@@ -39,7 +42,21 @@ Executor::Executor(ExecutorParts parts)
                   with_memory_sink(std::move(parts.sinks), memory_),
                   parts.config, {parts.min_workers, parts.max_workers}) {
   pool_.resize(std::clamp(parts.initial_workers, min_workers_, max_workers_));
-  if (parts.start_controller) controller_.start();
+  // The one place both spellings (build() and the seed's constructors)
+  // refuse an executor that could not start: no task is accepted yet, and
+  // the members' destructors join whatever did start.
+  if (pool_.live_threads() == 0) {
+    throw StartError(absl::StrCat("could not start any worker thread: ",
+                                  pool_.last_start_error()));
+  }
+  if (parts.start_controller) {
+    try {
+      controller_.start();
+    } catch (const std::system_error& e) {
+      throw StartError(
+          absl::StrCat("could not start the controller thread: ", e.what()));
+    }
+  }
 }
 
 Executor::~Executor() { shutdown(true); }

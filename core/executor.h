@@ -44,6 +44,7 @@
 #include "core/controller.h"
 #include "core/controller_config.h"
 #include "core/cpu_sensor.h"
+#include "core/errors.h"
 #include "core/future.h"
 #include "core/metrics_sink.h"
 #include "core/scaling_policy.h"
@@ -141,6 +142,8 @@ class Executor {
  public:
   // Low-level: prefer ExecutorBuilder, which validates `parts`. Starts
   // `initial_workers` threads and, unless disabled, the controller thread.
+  // Throws StartError (core/errors.h) if the OS refused every worker
+  // thread or the controller thread.
   explicit Executor(ExecutorParts parts);
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;

@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "core/executor.h"
 #include "betapool/executor_builder.h"
+#include "betapool/thread_pool_executors.h"
 #include "core/metrics_sink.h"
 #include "core/worker_pool.h"
 #include "gmock/gmock.h"
@@ -220,6 +221,22 @@ TEST_F(ThreadStartFailure, NoWorkerAtAllIsABuildError) {
   EXPECT_EQ(built.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(built.status().message()),
               HasSubstr("could not start any worker thread"));
+}
+
+// The seed's spelling refuses what build() refuses, with the same message
+// (it used to construct an executor with zero workers).
+TEST_F(ThreadStartFailure, NoWorkerAtAllIsRefusedByTheSeedConstructorsToo) {
+  internal::fail_thread_starts_for_testing(0, 100);
+  auto expect_refused = [](auto&& make) {
+    try {
+      make();
+      ADD_FAILURE() << "constructed with no worker thread";
+    } catch (const StartError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("could not start any worker thread"));
+    }
+  };
+  expect_refused([] { StaticThreadPoolExecutor fixed(2); });
+  expect_refused([] { AdaptiveThreadPoolExecutor adaptive(2, 8); });
 }
 
 }  // namespace
