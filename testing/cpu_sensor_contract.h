@@ -64,7 +64,7 @@ template <class Maker>
 class CpuSensorContract : public ::testing::Test {
  protected:
   static constexpr bool kCanAdvance = requires(Maker& m) { m.advance(); };
-  static constexpr bool kCanBreak = requires(Maker& m) {
+  static constexpr bool kHasUnreadableSource = requires(Maker& m) {
     { m.make_unreadable() } -> std::convertible_to<std::unique_ptr<betapool::CpuSensor>>;
   };
 
@@ -111,7 +111,7 @@ TYPED_TEST_P(CpuSensorContract, AnAdvancingSourceGivesNumbersAfterTheFirstRead) 
 }
 
 TYPED_TEST_P(CpuSensorContract, AnUnreadableSourceIsUnavailableWithAStatus) {
-  if constexpr (!TestFixture::kCanBreak) {
+  if constexpr (!TestFixture::kHasUnreadableSource) {
     GTEST_SKIP() << "the maker has no make_unreadable()";
   } else {
     std::unique_ptr<betapool::CpuSensor> sensor = this->maker_.make_unreadable();
