@@ -98,12 +98,12 @@ class MicrosecondWallClock : public TaskClock {
   }
 };
 
-// CPU time that runs a thousand times faster than wall time (scripted, so
+// CPU time that runs a million times faster than wall time (scripted, so
 // the verdict does not depend on how much CPU this thread gets).
 class OvercountingCpuClock : public TaskClock {
  public:
   int64_t wall_now_ns() noexcept override { return wall_ += 1; }
-  int64_t thread_cpu_now_ns() noexcept override { return cpu_ += 1000; }
+  int64_t thread_cpu_now_ns() noexcept override { return cpu_ += 1'000'000; }
 
  private:
   std::atomic<int64_t> wall_{0};
