@@ -1,6 +1,7 @@
 # install(EXPORT) so that find_package(betapool) gives betapool::betapool
-# (and each floor: betapool::core, ::policies, ::sensors, ::collectors),
-# with includes rooted as in the repository ("core/executor.h").
+# (and each floor: betapool::core, ::policies, ::sensors, ::collectors, and
+# betapool::testing when it is built), with includes rooted as in the
+# repository ("core/executor.h").
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -14,6 +15,13 @@ install(TARGETS ${betapool_libraries} EXPORT betapoolTargets
 install(EXPORT betapoolTargets NAMESPACE betapool::
         DESTINATION ${BETAPOOL_CMAKE_DIR})
 
+# The config looks for GoogleTest only in a package that has
+# betapool::testing, so a consumer of the library alone needs no GoogleTest.
+if(TARGET betapool_testing)
+  set(BETAPOOL_PACKAGE_HAS_TESTING ON)
+else()
+  set(BETAPOOL_PACKAGE_HAS_TESTING OFF)
+endif()
 configure_package_config_file(cmake/betapoolConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/betapoolConfig.cmake
   INSTALL_DESTINATION ${BETAPOOL_CMAKE_DIR})

@@ -19,8 +19,8 @@
 //     }
 //   };
 //
-// Conformance: tests/core/scaling_policy_contract.h is a typed test suite
-// every policy (ours and yours) can instantiate.
+// Conformance: testing/scaling_policy_contract.h (target betapool::testing)
+// is a typed test suite every policy (ours and yours) can instantiate.
 #ifndef BETAPOOL_CORE_SCALING_POLICY_H_
 #define BETAPOOL_CORE_SCALING_POLICY_H_
 

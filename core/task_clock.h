@@ -6,7 +6,7 @@
 // controller calls `wall_now_ns` to timestamp its ticks.
 //
 // Implementations: `ThreadCpuClock` (sensors/thread_cpu_clock.h, the real
-// one) and `ManualTaskClock` (sensors/manual_task_clock.h, for tests).
+// one) and `ManualTaskClock` (testing/manual_task_clock.h, for tests).
 //
 // Example:
 //   class MyClock : public betapool::TaskClock {

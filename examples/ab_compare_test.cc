@@ -3,7 +3,7 @@
 // Ten simulated minutes take a fraction of a second and the same seed gives
 // the same numbers every time, so the comparison can guard a CI build.
 //
-// Build: link betapool::testing (the lab library) and GTest::gtest_main.
+// Build: link betapool::lab (the lab library) and GTest::gtest_main.
 #include <iostream>
 #include <memory>
 

@@ -1,6 +1,5 @@
 // Writing your own ScalingPolicy and registering it beside the built-ins, so
 // it can be chosen by name (from a config string or flags) or by type.
-#include <algorithm>
 #include <cstdio>
 #include <chrono>
 #include <memory>
@@ -8,30 +7,7 @@
 #include <vector>
 
 #include "betapool/betapool.h"
-
-// Grows one thread per tick while tasks are queued, shrinks one when idle.
-class QueueDepthPolicy : public betapool::ScalingPolicy {
- public:
-  explicit QueueDepthPolicy(int step = 1) : step_(step) {}
-
-  std::string_view name() const noexcept override { return "queue_depth"; }
-
-  betapool::ScalingDecision decide(
-      const betapool::ControllerSnapshot& s) override {
-    if (s.queue_depth > 0) {
-      return {s.current_workers + step_, betapool::DecisionKind::kScaleUp,
-              "tasks are waiting"};
-    }
-    if (s.busy_workers < s.current_workers) {
-      return {s.current_workers - 1, betapool::DecisionKind::kScaleDown,
-              "idle workers"};
-    }
-    return betapool::ScalingDecision::hold(s.current_workers, "balanced");
-  }
-
- private:
-  int step_;
-};
+#include "queue_depth_policy.h"  // beside this file: examples also build alone
 
 // The same shape as betapool's own register_xxx functions.
 void register_queue_depth_policy(betapool::ComponentRegistryBuilder& b) {

@@ -8,9 +8,9 @@
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"
 #include "policies/static_policy.h"
-#include "sensors/fake_cpu_sensor.h"
 #include "sensors/effective_cpus.h"
 #include "sensors/proc_stat_sensor.h"
+#include "testing/fake_cpu_sensor.h"
 
 namespace betapool {
 namespace {

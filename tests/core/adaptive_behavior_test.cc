@@ -12,8 +12,8 @@
 #include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"
-#include "sensors/fake_cpu_sensor.h"
 #include "sensors/proc_stat_sensor.h"
+#include "testing/fake_cpu_sensor.h"
 
 namespace betapool {
 namespace {

@@ -20,7 +20,7 @@
 #include "betapool/thread_pool_executors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sensors/fake_cpu_sensor.h"
+#include "testing/fake_cpu_sensor.h"
 #include "tests/core/core_test_support.h"
 
 namespace betapool {

@@ -1,4 +1,4 @@
-// Runs the ScalingPolicy contract (tests/core/scaling_policy_contract.h) on
+// Runs the ScalingPolicy contract (testing/scaling_policy_contract.h) on
 // every built-in policy: typed, and through the registry so a policy
 // registered later is checked without editing this file.
 #include <memory>
@@ -11,7 +11,7 @@
 #include "policies/bottleneck_policy.h"
 #include "policies/hill_climbing_policy.h"
 #include "policies/static_policy.h"
-#include "tests/core/scaling_policy_contract.h"
+#include "testing/scaling_policy_contract.h"
 
 namespace {
 
@@ -25,9 +25,9 @@ using BuiltinPolicies =
     ::testing::Types<betapool::testing::DefaultMaker<betapool::BetaVetoPolicy>,
                      betapool::testing::DefaultMaker<betapool::HillClimbingPolicy>,
                      betapool::testing::DefaultMaker<betapool::BottleneckPolicy>>;
-INSTANTIATE_TYPED_TEST_SUITE_P(Builtin, ScalingPolicyContract, BuiltinPolicies);
+INSTANTIATE_TYPED_TEST_SUITE_P(BuiltinPolicyContract, ScalingPolicyContract, BuiltinPolicies);
 
-INSTANTIATE_TYPED_TEST_SUITE_P(Static, ScalingPolicyContract,
+INSTANTIATE_TYPED_TEST_SUITE_P(StaticPolicyContract, ScalingPolicyContract,
                                ::testing::Types<MakeStatic8>);
 
 TEST(PolicyContractTest, EveryRegisteredPolicyKeepsTheContract) {

@@ -9,7 +9,7 @@
 #include "core/component_registry.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sensors/fake_cpu_sensor.h"
+#include "testing/fake_cpu_sensor.h"
 #include "tests/sensors/fixture_tree.h"
 
 namespace betapool {

@@ -1,4 +1,4 @@
-// File: sensors/manual_task_clock.h
+// File: testing/manual_task_clock.h
 //
 // ManualTaskClock: a TaskClock that moves only when told to, for
 // deterministic tests of measurement and control. Wall time is shared by all
@@ -12,8 +12,8 @@
 //   // the task's beta is 1 - 2/10 = 0.8
 //
 // Thread safety: all methods are safe from any thread.
-#ifndef BETAPOOL_SENSORS_MANUAL_TASK_CLOCK_H_
-#define BETAPOOL_SENSORS_MANUAL_TASK_CLOCK_H_
+#ifndef BETAPOOL_TESTING_MANUAL_TASK_CLOCK_H_
+#define BETAPOOL_TESTING_MANUAL_TASK_CLOCK_H_
 
 #include <atomic>
 #include <cstdint>
@@ -47,4 +47,4 @@ class ManualTaskClock : public TaskClock {
 
 }  // namespace betapool
 
-#endif  // BETAPOOL_SENSORS_MANUAL_TASK_CLOCK_H_
+#endif  // BETAPOOL_TESTING_MANUAL_TASK_CLOCK_H_

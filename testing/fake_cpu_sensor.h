@@ -1,4 +1,4 @@
-// File: sensors/fake_cpu_sensor.h
+// File: testing/fake_cpu_sensor.h
 //
 // FakeCpuSensor: a CpuSensor that returns whatever reading a test sets.
 // Shares its state through a handle so a test can change the reading after
@@ -11,8 +11,8 @@
 //   builder.sensor(std::move(sensor));
 //
 // Thread safety: set/read are safe from any thread.
-#ifndef BETAPOOL_SENSORS_FAKE_CPU_SENSOR_H_
-#define BETAPOOL_SENSORS_FAKE_CPU_SENSOR_H_
+#ifndef BETAPOOL_TESTING_FAKE_CPU_SENSOR_H_
+#define BETAPOOL_TESTING_FAKE_CPU_SENSOR_H_
 
 #include <memory>
 #include <optional>
@@ -73,4 +73,4 @@ class FakeCpuSensor : public CpuSensor {
 
 }  // namespace betapool
 
-#endif  // BETAPOOL_SENSORS_FAKE_CPU_SENSOR_H_
+#endif  // BETAPOOL_TESTING_FAKE_CPU_SENSOR_H_

@@ -1,61 +1,20 @@
-// File: tests/core/scaling_policy_contract.h
+// File: testing/scaling_policy_contract.cc
 //
-// The ScalingPolicy contract as a typed GoogleTest suite that every policy
-// (betapool's and yours) can run. A policy must, on any valid snapshot —
-// including NaN readings, an empty window ("no evidence"), a CPU sensor that
-// is unavailable, a zero-length interval, bounds that change between ticks:
-//   - answer a target within [min_workers, max_workers];
-//   - report a DecisionKind that agrees with target vs current_workers;
-//   - never throw;
-//   - be deterministic: two fresh instances fed the same snapshots answer
-//     the same targets, kinds and reasons;
-//   - have a non-empty name().
-// Snapshots are drawn from a fixed-seed generator, so failures reproduce.
-//
-// Example (in your test .cc):
-//   #include "tests/core/scaling_policy_contract.h"
-//   struct MakeMine {
-//     static std::unique_ptr<betapool::ScalingPolicy> make() {
-//       return std::make_unique<MyPolicy>();
-//     }
-//   };
-//   INSTANTIATE_TYPED_TEST_SUITE_P(Mine, ScalingPolicyContract,
-//                                  ::testing::Types<MakeMine>);
-//   // or, for a default-constructible policy:
-//   //   ::testing::Types<betapool::testing::DefaultMaker<MyPolicy>>
-//
-// The same checks are available as functions over any factory
-// (check_bounds_and_kinds, check_deterministic) for registry-driven tests.
-#ifndef BETAPOOL_TESTS_CORE_SCALING_POLICY_CONTRACT_H_
-#define BETAPOOL_TESTS_CORE_SCALING_POLICY_CONTRACT_H_
+// The snapshot generator behind the ScalingPolicy contract and the two
+// checks it runs (declared in testing/scaling_policy_contract.h).
+#include "testing/scaling_policy_contract.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdint>
 #include <exception>
-#include <functional>
 #include <limits>
-#include <memory>
 #include <random>
-#include <string>
-#include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/controller_snapshot.h"
 #include "core/scaling_decision.h"
-#include "core/scaling_policy.h"
-#include "gtest/gtest.h"
 
 namespace betapool::testing {
-
-// A maker for default-constructible policies.
-template <class P>
-struct DefaultMaker {
-  static std::unique_ptr<ScalingPolicy> make() { return std::make_unique<P>(); }
-};
-
-using PolicyFactory = std::function<std::unique_ptr<ScalingPolicy>()>;
+namespace {
 
 // Generates a sequence of valid but hostile snapshots. The pool size follows
 // the policy's previous answer (clamped, as the controller applies it), with
@@ -141,10 +100,11 @@ class ContractSnapshots {
   int64_t total_ = 0;
 };
 
-inline constexpr int kContractTicks = 3000;
+}  // namespace
+
 
 // Targets within bounds, kinds agreeing with targets, no exceptions.
-inline ::testing::AssertionResult check_bounds_and_kinds(const PolicyFactory& make,
+::testing::AssertionResult check_bounds_and_kinds(const PolicyFactory& make,
                                                          uint64_t seed) {
   std::unique_ptr<ScalingPolicy> policy = make();
   if (!policy) return ::testing::AssertionFailure() << "factory returned null";
@@ -181,7 +141,7 @@ inline ::testing::AssertionResult check_bounds_and_kinds(const PolicyFactory& ma
 }
 
 // Two fresh instances, the same snapshots: the same answers.
-inline ::testing::AssertionResult check_deterministic(const PolicyFactory& make,
+::testing::AssertionResult check_deterministic(const PolicyFactory& make,
                                                       uint64_t seed) {
   std::unique_ptr<ScalingPolicy> a = make();
   std::unique_ptr<ScalingPolicy> b = make();
@@ -209,39 +169,3 @@ inline ::testing::AssertionResult check_deterministic(const PolicyFactory& make,
 }
 
 }  // namespace betapool::testing
-
-// The typed suite: instantiate with a type that has
-// `static std::unique_ptr<betapool::ScalingPolicy> make()`.
-template <class Maker>
-class ScalingPolicyContract : public ::testing::Test {
- protected:
-  static std::unique_ptr<betapool::ScalingPolicy> make() { return Maker::make(); }
-};
-
-TYPED_TEST_SUITE_P(ScalingPolicyContract);
-
-TYPED_TEST_P(ScalingPolicyContract, NameIsNonEmpty) {
-  std::unique_ptr<betapool::ScalingPolicy> policy = TestFixture::make();
-  ASSERT_NE(policy, nullptr);
-  EXPECT_FALSE(policy->name().empty());
-}
-
-TYPED_TEST_P(ScalingPolicyContract, TargetWithinBoundsKindAgreesAndNeverThrows) {
-  for (uint64_t seed : {1u, 2u, 3u}) {
-    EXPECT_TRUE(betapool::testing::check_bounds_and_kinds(&TestFixture::make, seed))
-        << "seed " << seed;
-  }
-}
-
-TYPED_TEST_P(ScalingPolicyContract, DeterministicForEqualInputs) {
-  for (uint64_t seed : {4u, 5u}) {
-    EXPECT_TRUE(betapool::testing::check_deterministic(&TestFixture::make, seed))
-        << "seed " << seed;
-  }
-}
-
-REGISTER_TYPED_TEST_SUITE_P(ScalingPolicyContract, NameIsNonEmpty,
-                            TargetWithinBoundsKindAgreesAndNeverThrows,
-                            DeterministicForEqualInputs);
-
-#endif  // BETAPOOL_TESTS_CORE_SCALING_POLICY_CONTRACT_H_
