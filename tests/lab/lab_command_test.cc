@@ -81,6 +81,10 @@ TEST(LabCommandTest, HelpListsTheLabFlags) {
   EXPECT_THAT(r.out, HasSubstr("--threads"));
   EXPECT_THAT(r.out, HasSubstr("--policy"));
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("No flags matched")));
+  // The defining file is named from the repository root, not as an absolute
+  // path on the machine that built the binary.
+  EXPECT_THAT(r.out, HasSubstr("Flags from lab/main.cc:"));
+  EXPECT_THAT(r.out, ::testing::Not(::testing::ContainsRegex("Flags from /")));
 }
 
 TEST(LabCommandTest, BadValuesSayWhatIsAccepted) {
