@@ -75,12 +75,17 @@ void print_setup(std::ostream& out, const LabConfig& c) {
                                                                           : "burst",
                             c.load.rate);
   out << absl::StrFormat(
-      "%s, %s, %s warm-up + %s measured per pool size, %d repetition(s), %d CPU(s)\n",
+      "%s, %s, %s warm-up + %s measured per pool size, %s, %d CPU(s)\n",
       c.gil ? absl::StrFormat("simulated GIL on (switch interval %s)",
                               absl::FormatDuration(c.switch_interval))
             : std::string("no GIL (free-threaded C++)"),
       load, absl::FormatDuration(c.load.warmup), absl::FormatDuration(c.load.measure),
-      c.repeat, affinity_cpu_count());
+      c.command == LabCommand::kSweep
+          ? absl::StrFormat("%d repetition(s)", c.repeat)
+          : absl::StrFormat("the sweep once, then %d paired round(s) of %s per "
+                            "adaptive run",
+                            c.rounds, absl::FormatDuration(c.adaptive_duration)),
+      affinity_cpu_count());
 }
 
 void print_sweep_table(std::ostream& out, const LabConfig& c,

@@ -62,7 +62,7 @@ struct SweepPoint {
 };
 
 struct AdaptiveRun {
-  std::vector<AdaptiveRow> rows;  // one per repetition
+  std::vector<AdaptiveRow> rows;  // one per round, in order
   std::vector<TimelineRow> timeline;
   std::vector<DecisionRow> decisions;
 };
