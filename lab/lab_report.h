@@ -8,7 +8,10 @@
 //
 // Example:
 //   betapool::print_sweep_table(std::cout, config, points);
-//   betapool::print_adaptive_summary(std::cout, config, best, adaptive.rows);
+//   betapool::print_adaptive_summary(std::cout, config, config.adaptive[0], best,
+//                                    comparison.per_variant[0].rows);
+//   betapool::print_comparison_table(std::cout, config, comparison,
+//                                    betapool::comparison_rows(config, comparison));
 //
 // Thread safety: stateless.
 #ifndef BETAPOOL_LAB_LAB_REPORT_H_

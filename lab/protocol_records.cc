@@ -67,9 +67,11 @@ std::vector<ComparisonRow> comparison_rows(const LabConfig& c,
     row.conclusive = s.verdict != Verdict::kTooFewRuns && s.verdict != Verdict::kTooWide;
     row.verdict = verdict_text(s.verdict);
     row.median_load_average = median(load);
-    row.max_load_average = NAN;
+    row.max_load_average = NAN;  // stays NaN if the load average was unreadable
     for (double l : load) {
-      if (!std::isnan(l) && !(row.max_load_average >= l)) row.max_load_average = l;
+      if (std::isnan(row.max_load_average) || l > row.max_load_average) {
+        row.max_load_average = l;
+      }
     }
     row.median_steal_percent = median(steal);
     row.median_other_cpu_percent = median(others);
