@@ -12,6 +12,7 @@
 #include "lab/lab_runner.h"
 #include "lab/plot_writer.h"
 #include "lab/process_stats.h"
+#include "lab/protocol_records.h"
 #include "lab/record_writer.h"
 
 namespace betapool {
@@ -95,36 +96,39 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
 
   if (c.command != LabCommand::kSweep) {
     const SweepPoint best = best_static(points);
+    absl::StatusOr<Comparison> comparison = run_comparison(c, best, progress);
+    if (!comparison.ok()) {
+      err << "betapool-lab: " << comparison.status().message() << "\n";
+      return 1;
+    }
     AdaptiveRun all;
-    std::vector<std::pair<AdaptiveVariant, std::vector<AdaptiveRow>>> per_policy;
-    for (const AdaptiveVariant& variant : c.adaptive) {
-      absl::StatusOr<AdaptiveRun> adaptive = run_adaptive(c, variant, best, progress);
-      if (!adaptive.ok()) {
-        err << "betapool-lab: " << adaptive.status().message() << "\n";
-        return 1;
-      }
+    for (size_t v = 0; v < c.adaptive.size(); ++v) {
+      const AdaptiveRun& run = comparison->per_variant[v];
       std::vector<double> steady, threads;
-      for (const AdaptiveRow& r : adaptive->rows) {
+      for (const AdaptiveRow& r : run.rows) {
         steady.push_back(r.throughput_steady);
         threads.push_back(r.mean_threads_steady);
       }
       plot.adaptive.push_back(
-          {variant.label(), median(steady), median(threads), adaptive->timeline});
-      per_policy.push_back({variant, adaptive->rows});
-      all.rows.insert(all.rows.end(), adaptive->rows.begin(), adaptive->rows.end());
-      all.timeline.insert(all.timeline.end(), adaptive->timeline.begin(),
-                          adaptive->timeline.end());
-      all.decisions.insert(all.decisions.end(), adaptive->decisions.begin(),
-                           adaptive->decisions.end());
+          {c.adaptive[v].label(), median(steady), median(threads), run.timeline});
+      all.rows.insert(all.rows.end(), run.rows.begin(), run.rows.end());
+      all.timeline.insert(all.timeline.end(), run.timeline.begin(), run.timeline.end());
+      all.decisions.insert(all.decisions.end(), run.decisions.begin(),
+                           run.decisions.end());
     }
+    const std::vector<ComparisonRow> summary = comparison_rows(c, *comparison);
     if (!write(c, "adaptive", all.rows, written, err) ||
         !write(c, "timeline", all.timeline, written, err) ||
-        !write(c, "decisions", all.decisions, written, err)) {
+        !write(c, "decisions", all.decisions, written, err) ||
+        !write(c, "protocol", protocol_window_rows(c, *comparison), written, err) ||
+        !write(c, "comparison", summary, written, err)) {
       return 1;
     }
-    for (const auto& [variant, rows] : per_policy) {
-      print_adaptive_summary(out, c, variant, best, rows);
+    for (size_t v = 0; v < c.adaptive.size(); ++v) {
+      print_adaptive_summary(out, c, c.adaptive[v], best,
+                             comparison->per_variant[v].rows);
     }
+    print_comparison_table(out, c, *comparison, summary);
   }
 
   if (c.plot) {

@@ -2,12 +2,15 @@
 //
 // run_lab: what `betapool-lab` does once its flags are validated — the
 // static sweep, then (compare, and the default demonstration) the adaptive
-// executor against it; the tables on stdout, progress on stderr, and the
+// executors against it in the paired protocol (lab/measurement_protocol.h); the tables on stdout, progress on stderr, and the
 // files in config.out_dir:
 //   <prefix>_sweep.csv       one row per static pool measurement
 //   <prefix>_adaptive.csv    one row per adaptive run
 //   <prefix>_timeline.csv    the adaptive thread count every 0.25 s
 //   <prefix>_decisions.csv   every controller tick of the adaptive runs
+//   <prefix>_protocol.csv    every window of the paired protocol, in order
+//   <prefix>_comparison.csv  per adaptive executor: % of the paired best
+//                            static, median, range and verdict
 //   <prefix>.svg / .gp       the picture and the gnuplot script behind it
 // (.jsonl instead of .csv with --format=jsonl). <prefix> is the workload
 // name, plus "_nogil" without the simulated GIL and "_open" for open loop.

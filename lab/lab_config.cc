@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -50,18 +51,27 @@ const std::set<std::string, std::less<>>& builtin_flag_names() {
   return *names;
 }
 
+bool is_boolean_lab_flag(absl::string_view name) {
+#define BETAPOOL_IS_BOOL_FLAG(type, flag, default_value, help) \
+  if (std::is_same_v<type, bool> && name == #flag) return true;
+  BETAPOOL_LAB_FLAGS(BETAPOOL_IS_BOOL_FLAG)
+#undef BETAPOOL_IS_BOOL_FLAG
+  return false;
+}
+
+// The adaptive run's length when --adaptive_duration is left at 0: the
+// demonstration's three rounds must fit its two minutes (see
+// docs/results.md, "Measurement protocol").
+constexpr absl::Duration kCompareAdaptiveDuration = absl::Seconds(60);
+constexpr absl::Duration kDemoAdaptiveDuration = absl::Seconds(20);
+constexpr int kDefaultRounds = 3;
+
 }  // namespace
 
 std::vector<std::string> lab_flag_names() {
-  std::vector<std::string> names = {
-      "workload",        "threads",        "load",          "arrival",
-      "rate",            "quiet_rate",     "burst_duration", "quiet_duration",
-      "clients",         "warmup",         "duration",      "adaptive_duration",
-      "max_window",
-      "gil",             "switch_interval", "repeat",       "policy",
-      "min_workers",     "max_workers",    "initial_workers", "controller",
-      "out",             "format",         "plot",          "cpus",
-      "seed",            "cpu_signal"};
+#define BETAPOOL_FLAG_NAME(type, name, default_value, help) #name,
+  std::vector<std::string> names = {BETAPOOL_LAB_FLAGS(BETAPOOL_FLAG_NAME)};
+#undef BETAPOOL_FLAG_NAME
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -79,7 +89,7 @@ absl::Status check_flag_names(const std::vector<std::string>& args) {
     // Boolean flags may be negated: --nogil, --noplot.
     absl::string_view positive = name;
     const bool negated = absl::ConsumePrefix(&positive, "no") &&
-                         (positive == "gil" || positive == "plot");
+                         is_boolean_lab_flag(positive);
     if (lab || negated || builtin_flag_names().count(name) > 0) continue;
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown flag --", std::string(name), "; accepted flags: --",
@@ -183,7 +193,11 @@ absl::StatusOr<LabConfig> make_lab_config(
                "must be a finite duration >= 0 (e.g. 500ms)");
   }
   if (absl::Status s = require_positive("duration", raw.duration); !s.ok()) return s;
-  if (absl::Status s = require_positive("adaptive_duration", raw.adaptive_duration); !s.ok()) return s;
+  const absl::Duration adaptive_duration =
+      raw.adaptive_duration != absl::ZeroDuration() ? raw.adaptive_duration
+      : c.command == LabCommand::kDemo             ? kDemoAdaptiveDuration
+                                                   : kCompareAdaptiveDuration;
+  if (absl::Status s = require_positive("adaptive_duration", adaptive_duration); !s.ok()) return s;
   if (absl::Status s = require_positive("switch_interval", raw.switch_interval); !s.ok()) return s;
   if (raw.max_window < absl::ZeroDuration() || raw.max_window == absl::InfiniteDuration()) {
     return bad("max_window", absl::FormatDuration(raw.max_window),
@@ -193,14 +207,21 @@ absl::StatusOr<LabConfig> make_lab_config(
   c.load.measure = raw.duration;
   c.load.max_window = raw.max_window;
   c.load.seed = static_cast<uint64_t>(raw.seed);
-  c.adaptive_duration = raw.adaptive_duration;
+  c.adaptive_duration = adaptive_duration;
   c.gil = raw.gil;
   c.switch_interval = raw.switch_interval;
 
-  if (raw.repeat < 1 || raw.repeat > 100) {
-    return bad("repeat", absl::StrCat(raw.repeat), "accepted: 1 to 100");
+  if (raw.repeat < 0 || raw.repeat > 100) {
+    return bad("repeat", absl::StrCat(raw.repeat),
+               "accepted: 0 (the command's default: 1 for sweep, 3 for compare) "
+               "or 1 to 100");
   }
-  c.repeat = raw.repeat;
+  if (c.command == LabCommand::kSweep) {
+    c.repeat = raw.repeat == 0 ? 1 : raw.repeat;
+  } else {
+    c.repeat = 1;
+    c.rounds = raw.repeat == 0 ? kDefaultRounds : raw.repeat;
+  }
 
   // The adaptive executor.
   std::vector<std::string> policies;

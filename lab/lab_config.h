@@ -1,7 +1,8 @@
 // File: lab/lab_config.h
 //
 // LabConfig: what one `betapool-lab` invocation does, validated. main.cc
-// reads its Abseil flags into RawLabFlags (values as typed) and calls
+// reads its Abseil flags (lab/lab_flags.h) into RawLabFlags (values as
+// typed) and calls
 // make_lab_config(), which checks every value and returns a message that
 // names the flag, the bad value and what is accepted. Tests call it
 // directly, without a process.
@@ -24,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lab/lab_flags.h"
 #include "lab/load_driver.h"
 #include "lab/record_writer.h"
 
@@ -36,38 +38,14 @@ enum class LabCommand {
 };
 
 inline constexpr int kMaxLabThreads = 4096;
-inline constexpr char kDefaultThreadList[] =
-    "1,2,4,8,16,32,64,128,256,512,1024,2048";
 
-// Flag values as given on the command line (defaults = the demonstration).
+// Flag values as given on the command line (defaults = the demonstration),
+// one member per row of BETAPOOL_LAB_FLAGS.
 struct RawLabFlags {
-  std::string workload = "mixed";
-  std::string threads = kDefaultThreadList;
-  std::string load = "closed";
-  std::string arrival = "poisson";
-  double rate = 0.0;
-  double quiet_rate = 10.0;
-  absl::Duration burst_duration = absl::Seconds(5);
-  absl::Duration quiet_duration = absl::Seconds(10);
-  int clients = 0;  // 0: automatic
-  absl::Duration warmup = absl::Milliseconds(500);
-  absl::Duration duration = absl::Seconds(2);
-  absl::Duration max_window = absl::Seconds(30);
-  absl::Duration adaptive_duration = absl::Seconds(60);
-  bool gil = true;
-  absl::Duration switch_interval = absl::Milliseconds(5);
-  int repeat = 1;
-  std::string policy = "beta_veto";  // comma-separated: several compared
-  int min_workers = 4;
-  int max_workers = 64;
-  int initial_workers = 0;  // 0: min_workers
-  std::string controller;   // ExecutorBuilder::apply_spec text
-  std::string cpu_signal = "system";  // beta_veto's CPU reading: system|process|both
-  std::string out = "lab-results";
-  std::string format = "csv";
-  bool plot = true;
-  int cpus = 0;  // 0: do not pin
-  int64_t seed = 1;
+#define BETAPOOL_RAW_FLAG_MEMBER(type, name, default_value, help) \
+  type name = default_value;
+  BETAPOOL_LAB_FLAGS(BETAPOOL_RAW_FLAG_MEMBER)
+#undef BETAPOOL_RAW_FLAG_MEMBER
 };
 
 // One adaptive executor to compare: a registered policy, and for beta_veto
@@ -88,14 +66,19 @@ struct LabConfig {
   LoadSpec load;  // warmup/measure are the per-size sweep windows
   bool gil = true;
   absl::Duration switch_interval;
+  // Repetitions of every sweep size: --repeat for the sweep command, 1 for
+  // compare and the demonstration (their sweep only finds the best size).
   int repeat = 1;
+  // compare and the demonstration: rounds of the paired protocol
+  // (lab/measurement_protocol.h), --repeat or 3; 0 for the sweep command.
+  int rounds = 0;
   // Each is run against the same sweep, in this order.
   std::vector<AdaptiveVariant> adaptive;
   int min_workers = 4;
   int max_workers = 64;
   int initial_workers = 4;
   std::string controller;
-  absl::Duration adaptive_duration;
+  absl::Duration adaptive_duration;  // --adaptive_duration or the command's default
   std::string out_dir;
   RecordFormat format = RecordFormat::kCsv;
   bool plot = true;
@@ -112,7 +95,7 @@ absl::StatusOr<LabConfig> make_lab_config(const std::vector<std::string>& positi
 // "A..B" for the powers of two from A to B (both powers of two).
 absl::StatusOr<std::vector<int>> parse_thread_list(const std::string& text);
 
-// The lab's own flag names (without dashes), sorted.
+// The lab's own flag names (without dashes, from BETAPOOL_LAB_FLAGS), sorted.
 std::vector<std::string> lab_flag_names();
 
 // Checks that every "--name[=value]" / "-name" argument names a lab flag or

@@ -71,10 +71,16 @@ struct AdaptiveRow {
   double best_static_throughput = 0.0;  // median over repetitions
   double percent_of_best_steady = 0.0;
   double percent_of_best_total = 0.0;
-  // The best static size measured again just before and just after this
-  // run (mean of the two), and the steady throughput as a share of it.
+  // The paired reference (lab/measurement_protocol.h): the best of the
+  // sweep's best size and its neighbours in the static windows adjacent to
+  // this run, its throughput there, and the steady throughput as a share of
+  // it; the machine's load, steal and other processes' CPU over the pair.
+  int paired_static_threads = 0;
   double paired_static_throughput = 0.0;
   double percent_of_paired_steady = 0.0;
+  double pair_load_average = 0.0;
+  double pair_steal_percent = 0.0;
+  double pair_other_cpu_percent = 0.0;
   double mean_threads_steady = 0.0;
   int final_threads = 0;
   int max_threads = 0;
@@ -95,7 +101,7 @@ struct AdaptiveRow {
   double machine_cpu_percent = 0.0;  // second half, all processes
   double load_average = 0.0;
 
-  static constexpr std::array<const char*, 33> kFieldNames{
+  static constexpr std::array<const char*, 37> kFieldNames{
       "workload",          "policy",
       "load",              "gil",
       "repetition",        "min_workers",
@@ -103,7 +109,9 @@ struct AdaptiveRow {
       "throughput_total",  "throughput_steady",
       "best_static_threads", "best_static_throughput",
       "percent_of_best_steady", "percent_of_best_total",
-      "paired_static_throughput", "percent_of_paired_steady",
+      "paired_static_threads", "paired_static_throughput",
+      "percent_of_paired_steady", "pair_load_average",
+      "pair_steal_percent", "pair_other_cpu_percent",
       "mean_threads_steady", "final_threads",
       "max_threads",       "scale_ups",
       "scale_downs",       "holds",

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "lab/workload_catalog.h"
 #include "sensors/proc_stat_sensor.h"
 
@@ -75,12 +75,17 @@ void print_setup(std::ostream& out, const LabConfig& c) {
                                                                           : "burst",
                             c.load.rate);
   out << absl::StrFormat(
-      "%s, %s, %s warm-up + %s measured per pool size, %d repetition(s), %d CPU(s)\n",
+      "%s, %s, %s warm-up + %s measured per pool size, %s, %d CPU(s)\n",
       c.gil ? absl::StrFormat("simulated GIL on (switch interval %s)",
                               absl::FormatDuration(c.switch_interval))
             : std::string("no GIL (free-threaded C++)"),
       load, absl::FormatDuration(c.load.warmup), absl::FormatDuration(c.load.measure),
-      c.repeat, affinity_cpu_count());
+      c.command == LabCommand::kSweep
+          ? absl::StrFormat("%d repetition(s)", c.repeat)
+          : absl::StrFormat("the sweep once, then %d paired round(s) of %s per "
+                            "adaptive run",
+                            c.rounds, absl::FormatDuration(c.adaptive_duration)),
+      affinity_cpu_count());
 }
 
 void print_sweep_table(std::ostream& out, const LabConfig& c,
@@ -171,9 +176,10 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
       "(%d threads, %s tasks/s)   [paper: 96.5 %%]\n",
       tps(median(steady)), num(median(pct_steady), 1), best.threads, tps(best.throughput));
   out << absl::StrFormat(
-      "  paired: the %d-thread static pool measured just before and after each run: "
-      "%s tasks/s; the adaptive steady state = %s %% of it\n",
-      best.threads, tps(median(paired)), num(median(pct_paired), 1));
+      "  paired: the best static pool in the windows next to each run: %s tasks/s "
+      "(median); the adaptive steady state = %s %% of it (median; see the "
+      "protocol table)\n",
+      tps(median(paired)), num(median(pct_paired), 1));
   out << absl::StrFormat(
       "  whole run (convergence included): %s tasks/s = %s %% of best static\n",
       tps(median(total)), num(median(pct_total), 1));
@@ -199,13 +205,41 @@ void print_adaptive_summary(std::ostream& out, const LabConfig& c,
         "--cpu_signal=process reads this process's share instead.\n",
         num(last.machine_cpu_percent, 0), num(last.cpu_percent, 0));
   }
-  if (rows.size() > 1) {
-    std::vector<std::string> each;
-    for (size_t i = 0; i < pct_steady.size(); ++i) {
-      each.push_back(absl::StrCat(num(pct_steady[i], 1), " / ", num(pct_paired[i], 1)));
-    }
-    out << "  per repetition (steady % of best static / of paired): "
-        << absl::StrJoin(each, ", ") << "\n";
+}
+
+void print_comparison_table(std::ostream& out, const LabConfig& c,
+                            const Comparison& comparison,
+                            const std::vector<ComparisonRow>& summary) {
+  out << absl::StrFormat(
+      "\nPaired protocol: %d round(s); each adaptive run sits between two blocks of "
+      "static pools of %s threads (the sweep's best and its neighbours), and is "
+      "scored against the best of them in those two blocks. A range wider than "
+      "%s points is noise, not a result.\n",
+      c.rounds, reference_sizes_text(comparison.reference_sizes),
+      num(kMaxConclusiveRange, 0));
+  out << absl::StrFormat("%-18s %4s %8s %20s  %6s %6s %7s  %s\n", "policy", "runs",
+                         "median", "range (min..max)", "load", "steal", "others",
+                         "verdict");
+  for (const ComparisonRow& r : summary) {
+    out << absl::StrFormat(
+        "%-18s %4d %6s %% %20s  %6s %5s%% %6s%%  %s\n", r.policy, r.runs,
+        num(r.median_percent_of_paired, 1),
+        absl::StrFormat("%s (%s..%s)", num(r.range_points, 1),
+                        num(r.min_percent_of_paired, 1), num(r.max_percent_of_paired, 1)),
+        num(r.median_load_average, 1), num(r.median_steal_percent, 1),
+        num(r.median_other_cpu_percent, 0), r.verdict);
+  }
+  out << "(median and range of \"% of the paired best static\"; load, steal and "
+         "others: medians over the pairs of the 1-minute load average, the CPU time "
+         "stolen by the hypervisor and other processes' CPU, as % of the machine)\n";
+  for (const PairedRun& p : comparison.pairs) {
+    out << absl::StrFormat(
+        "  %s round %d: %s tasks/s vs %d threads at %s tasks/s = %s %%  (load %s, "
+        "steal %s %%, others %s %%)\n",
+        c.adaptive[p.variant].label(), p.round, tps(p.adaptive_throughput),
+        p.reference_threads, tps(p.reference_throughput), num(p.percent, 1),
+        num(p.conditions.load_average, 1), num(p.conditions.steal_percent, 1),
+        num(p.conditions.other_cpu_percent, 0));
   }
 }
 

@@ -2,12 +2,16 @@
 //
 // The tables betapool-lab prints on stdout: the static sweep (one line per
 // pool size, medians over repetitions, with the drop from the peak — the
-// saturation cliff) and the adaptive executor's result against the best
-// static size, next to the paper's claims.
+// saturation cliff), the adaptive executor's result against the best
+// static size, next to the paper's claims, and the paired protocol's table
+// (median and range of each executor's paired score, and its verdict).
 //
 // Example:
 //   betapool::print_sweep_table(std::cout, config, points);
-//   betapool::print_adaptive_summary(std::cout, config, best, adaptive.rows);
+//   betapool::print_adaptive_summary(std::cout, config, config.adaptive[0], best,
+//                                    comparison.per_variant[0].rows);
+//   betapool::print_comparison_table(std::cout, config, comparison,
+//                                    betapool::comparison_rows(config, comparison));
 //
 // Thread safety: stateless.
 #ifndef BETAPOOL_LAB_LAB_REPORT_H_
@@ -20,6 +24,7 @@
 #include "lab/lab_config.h"
 #include "lab/lab_records.h"
 #include "lab/lab_runner.h"
+#include "lab/protocol_records.h"
 
 namespace betapool {
 
@@ -46,6 +51,12 @@ void print_sweep_table(std::ostream& out, const LabConfig& config,
 void print_adaptive_summary(std::ostream& out, const LabConfig& config,
                             const AdaptiveVariant& variant, const SweepPoint& best,
                             const std::vector<AdaptiveRow>& rows);
+// The paired protocol's table: per executor the median and range of "% of
+// the paired best static" and the verdict, with the machine's conditions;
+// then every pair. `summary`: comparison_rows(config, comparison).
+void print_comparison_table(std::ostream& out, const LabConfig& config,
+                            const Comparison& comparison,
+                            const std::vector<ComparisonRow>& summary);
 
 }  // namespace betapool
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "betapool/executor_builder.h"
 #include "lab/load_driver.h"
+#include "lab/machine_conditions.h"
 #include "lab/process_stats.h"
 #include "lab/simulated_gil.h"
 #include "lab/workload_catalog.h"
@@ -85,15 +86,6 @@ absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
 }
 
 }  // namespace
-
-double median(std::vector<double> v) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }),
-          v.end());
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
                                                 ProgressLine& progress) {
@@ -211,142 +203,163 @@ std::string reason_pattern(const std::string& reason) {
   return out;
 }
 
-absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& c,
-                                         const AdaptiveVariant& variant,
-                                         const SweepPoint& best,
-                                         ProgressLine& progress) {
-  absl::StatusOr<WorkloadGenerator::Task> task = make_task(c);
-  if (!task.ok()) return task.status();
-  AdaptiveRun out;
-  const std::string& policy = variant.policy;
+namespace {
+
+// One adaptive run of `variant` (round `round`): appends its row, timeline
+// and decisions to `out` and returns its steady throughput.
+absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
+                                         const WorkloadGenerator::Task& task,
+                                         const AdaptiveVariant& variant, int round,
+                                         const SweepPoint& best, const std::string& head,
+                                         ProgressLine& progress, AdaptiveRun& out) {
   const std::string label = variant.label();
   LoadSpec spec = c.load;
   if (c.gil) spec.gil = &SimulatedGil::process_wide();
   spec.warmup = c.adaptive_duration / 2;
   spec.measure = c.adaptive_duration - spec.warmup;
-  // The best static size again, right before and after each adaptive run:
-  // on a shared machine the load drifts between the sweep and this run.
-  LoadSpec paired = c.load;
-  paired.gil = spec.gil;
-  for (int rep = 1; rep <= c.repeat; ++rep) {
-    auto paired_run = [&](const char* when) -> absl::StatusOr<double> {
-      const std::string head = absl::StrFormat("%s %s %d/%d: static %d threads (%s)",
-                                               tag(c, "adaptive"), label, rep, c.repeat,
-                                               best.threads, when);
-      absl::StatusOr<StaticRun> run = run_static(*task, best.threads, paired, head, progress);
-      if (!run.ok()) return run.status();
-      progress.finish(absl::StrFormat("%s  %.0f tasks/s", head, run->load.throughput));
-      return run->load.throughput;
-    };
-    absl::StatusOr<double> before = paired_run("before");
-    if (!before.ok()) return before.status();
-    ExecutorBuilder builder;
-    if (variant.process_cpu_signal) {
-      BetaVetoOptions options;
-      options.cpu_signal = CpuSignal::kProcess;
-      builder.policy<BetaVetoPolicy>(options);
-    } else {
-      builder.policy(policy);
+  ExecutorBuilder builder;
+  if (variant.process_cpu_signal) {
+    BetaVetoOptions options;
+    options.cpu_signal = CpuSignal::kProcess;
+    builder.policy<BetaVetoPolicy>(options);
+  } else {
+    builder.policy(variant.policy);
+  }
+  builder.min_workers(c.min_workers)
+      .max_workers(c.max_workers)
+      .initial_workers(c.initial_workers);
+  if (!c.controller.empty()) {
+    if (absl::Status s = builder.apply_spec(c.controller); !s.ok()) return s;
+  }
+  PeakRssTracker peak;
+  absl::StatusOr<std::unique_ptr<Executor>> ex = builder.build();
+  if (!ex.ok()) return ex.status();
+  const Clock::time_point built = Clock::now();
+  LoadResult r = run_load(
+      **ex, built, task, spec, &peak,
+      [&](double elapsed, double total, const TimelineSample& s) {
+        progress.update(absl::StrFormat("%s  %.1f/%.1f s  %d threads  %.0f tasks/s",
+                                        head, elapsed, total, s.threads, s.throughput));
+      });
+  AdaptiveRow row;
+  row.workload = c.workload;
+  row.policy = label;
+  row.load = load_name(c);
+  row.gil = c.gil;
+  row.repetition = round;
+  row.min_workers = c.min_workers;
+  row.max_workers = c.max_workers;
+  row.seconds = r.total_seconds;
+  row.throughput_total = r.total_seconds > 0 ? r.total_completed / r.total_seconds : 0.0;
+  row.throughput_steady = r.throughput;
+  row.best_static_threads = best.threads;
+  row.best_static_throughput = best.throughput;
+  row.percent_of_best_steady =
+      best.throughput > 0 ? 100.0 * row.throughput_steady / best.throughput : NAN;
+  row.percent_of_best_total =
+      best.throughput > 0 ? 100.0 * row.throughput_total / best.throughput : NAN;
+  row.mean_threads_steady = r.mean_threads;
+  row.final_threads = r.final_threads;
+  row.max_threads = r.max_threads;
+  row.last_change_s = NAN;
+  std::map<std::string, int> reasons;
+  for (const DecisionRecord& d : r.decisions) {
+    ++reasons[reason_pattern(d.reason)];
+    const double t = d.timestamp + r.executor_start_s;
+    if (d.decision == "scale_up") ++row.scale_ups;
+    if (d.decision == "scale_down") ++row.scale_downs;
+    if (d.decision == "hold") ++row.holds;
+    if (d.threads_after != d.threads_before) row.last_change_s = t;
+    DecisionRow dr;
+    dr.workload = c.workload;
+    dr.repetition = round;
+    dr.t = t;
+    dr.threads_before = d.threads_before;
+    dr.requested = d.requested;
+    dr.threads_after = d.threads_after;
+    dr.decision = d.decision;
+    dr.reason = d.reason;
+    dr.blocking_ratio = d.blocking_ratio;
+    dr.lock_wait_ratio = d.lock_wait_ratio;
+    dr.cpu_percent = d.cpu_percent;
+    dr.process_cpu_percent = d.process_cpu_percent;
+    dr.throughput = d.throughput;
+    dr.queue_depth = d.queue_depth;
+    dr.policy = label;
+    out.decisions.push_back(std::move(dr));
+  }
+  for (const auto& [pattern, count] : reasons) {
+    const double share = static_cast<double>(count) / r.decisions.size();
+    if (share > row.top_reason_share) {
+      row.top_reason = pattern;
+      row.top_reason_share = share;
     }
-    builder.min_workers(c.min_workers)
-        .max_workers(c.max_workers)
-        .initial_workers(c.initial_workers);
-    if (!c.controller.empty()) {
-      if (absl::Status s = builder.apply_spec(c.controller); !s.ok()) return s;
+  }
+  row.machine_cpu_percent = r.machine_cpu_percent;
+  row.load_average = r.load_average;
+  row.p50_ms = r.p50_ms;
+  row.p99_ms = r.p99_ms;
+  row.cpu_percent = r.cpu_percent;
+  row.peak_rss_mb = peak.peak_mb();
+  row.beta = r.beta;
+  row.lock_wait_ratio = r.lock_wait_ratio;
+  for (const TimelineSample& s : r.timeline) {
+    out.timeline.push_back(
+        {c.workload, label, round, s.t, s.threads, s.target, s.throughput, s.completed});
+  }
+  ex->reset();
+  progress.finish(absl::StrFormat(
+      "%s  steady %.0f tasks/s (%.1f%% of the sweep's best), %d threads at the end",
+      head, row.throughput_steady, row.percent_of_best_steady, row.final_threads));
+  out.rows.push_back(std::move(row));
+  return r.throughput;
+}
+
+}  // namespace
+
+absl::StatusOr<Comparison> run_comparison(const LabConfig& c, const SweepPoint& best,
+                                          ProgressLine& progress) {
+  absl::StatusOr<WorkloadGenerator::Task> task = make_task(c);
+  if (!task.ok()) return task.status();
+  Comparison out;
+  out.reference_sizes = reference_sizes(best.threads, kMaxLabThreads);
+  out.per_variant.resize(c.adaptive.size());
+  const std::vector<ProtocolWindow> schedule = interleaved_schedule(
+      out.reference_sizes, static_cast<int>(c.adaptive.size()), c.rounds);
+  LoadSpec reference = c.load;
+  if (c.gil) reference.gil = &SimulatedGil::process_wide();
+  const RunWindow run_window = [&](const ProtocolWindow& w, int index,
+                                   int count) -> absl::StatusOr<double> {
+    if (w.kind == WindowKind::kAdaptive) {
+      const AdaptiveVariant& variant = c.adaptive[w.variant];
+      const std::string head =
+          absl::StrFormat("%s %d/%d: %s round %d/%d", tag(c, "compare"), index + 1,
+                          count, variant.label(), w.round, c.rounds);
+      return run_adaptive_once(c, *task, variant, w.round, best, head, progress,
+                               out.per_variant[w.variant]);
     }
-    PeakRssTracker peak;
-    absl::StatusOr<std::unique_ptr<Executor>> ex = builder.build();
-    if (!ex.ok()) return ex.status();
-    const Clock::time_point built = Clock::now();
-    const std::string head = absl::StrFormat("%s %s %d/%d", tag(c, "adaptive"),
-                                             label, rep, c.repeat);
-    absl::StatusOr<double> after;  // measured once the adaptive run is over
-    LoadResult r = run_load(
-        **ex, built, *task, spec, &peak,
-        [&](double elapsed, double total, const TimelineSample& s) {
-          progress.update(absl::StrFormat("%s  %.1f/%.1f s  %d threads  %.0f tasks/s",
-                                          head, elapsed, total, s.threads,
-                                          s.throughput));
-        });
-    AdaptiveRow row;
-    row.workload = c.workload;
-    row.policy = label;
-    row.load = load_name(c);
-    row.gil = c.gil;
-    row.repetition = rep;
-    row.min_workers = c.min_workers;
-    row.max_workers = c.max_workers;
-    row.seconds = r.total_seconds;
-    row.throughput_total =
-        r.total_seconds > 0 ? r.total_completed / r.total_seconds : 0.0;
-    row.throughput_steady = r.throughput;
-    row.best_static_threads = best.threads;
-    row.best_static_throughput = best.throughput;
-    row.percent_of_best_steady =
-        best.throughput > 0 ? 100.0 * row.throughput_steady / best.throughput : NAN;
-    row.percent_of_best_total =
-        best.throughput > 0 ? 100.0 * row.throughput_total / best.throughput : NAN;
-    row.mean_threads_steady = r.mean_threads;
-    row.final_threads = r.final_threads;
-    row.max_threads = r.max_threads;
-    row.last_change_s = NAN;
-    std::map<std::string, int> reasons;
-    for (const DecisionRecord& d : r.decisions) {
-      ++reasons[reason_pattern(d.reason)];
-      const double t = d.timestamp + r.executor_start_s;
-      if (d.decision == "scale_up") ++row.scale_ups;
-      if (d.decision == "scale_down") ++row.scale_downs;
-      if (d.decision == "hold") ++row.holds;
-      if (d.threads_after != d.threads_before) row.last_change_s = t;
-      DecisionRow dr;
-      dr.workload = c.workload;
-      dr.repetition = rep;
-      dr.t = t;
-      dr.threads_before = d.threads_before;
-      dr.requested = d.requested;
-      dr.threads_after = d.threads_after;
-      dr.decision = d.decision;
-      dr.reason = d.reason;
-      dr.blocking_ratio = d.blocking_ratio;
-      dr.lock_wait_ratio = d.lock_wait_ratio;
-      dr.cpu_percent = d.cpu_percent;
-      dr.process_cpu_percent = d.process_cpu_percent;
-      dr.throughput = d.throughput;
-      dr.queue_depth = d.queue_depth;
-      dr.policy = label;
-      out.decisions.push_back(std::move(dr));
-    }
-    for (const auto& [pattern, count] : reasons) {
-      const double share = static_cast<double>(count) / r.decisions.size();
-      if (share > row.top_reason_share) {
-        row.top_reason = pattern;
-        row.top_reason_share = share;
-      }
-    }
-    row.machine_cpu_percent = r.machine_cpu_percent;
-    row.load_average = r.load_average;
-    row.p50_ms = r.p50_ms;
-    row.p99_ms = r.p99_ms;
-    row.cpu_percent = r.cpu_percent;
-    row.peak_rss_mb = peak.peak_mb();
-    row.beta = r.beta;
-    row.lock_wait_ratio = r.lock_wait_ratio;
-    for (const TimelineSample& s : r.timeline) {
-      out.timeline.push_back({c.workload, label, rep, s.t, s.threads, s.target,
-                              s.throughput, s.completed});
-    }
-    ex->reset();
-    progress.finish(absl::StrFormat(
-        "%s  steady %.0f tasks/s (%.1f%% of best static), %d threads at the end",
-        head, row.throughput_steady, row.percent_of_best_steady, row.final_threads));
-    after = paired_run("after");
-    if (!after.ok()) return after.status();
-    row.paired_static_throughput = 0.5 * (*before + *after);
-    row.percent_of_paired_steady =
-        row.paired_static_throughput > 0
-            ? 100.0 * row.throughput_steady / row.paired_static_throughput
-            : NAN;
-    out.rows.push_back(std::move(row));
+    const std::string head = absl::StrFormat("%s %d/%d: static %d threads",
+                                             tag(c, "compare"), index + 1, count,
+                                             w.threads);
+    absl::StatusOr<StaticRun> run = run_static(*task, w.threads, reference, head, progress);
+    if (!run.ok()) return run.status();
+    progress.finish(absl::StrFormat("%s  %.0f tasks/s%s", head, run->load.throughput,
+                                    run->load.steady ? "" : "  (not steady)"));
+    return run->load.throughput;
+  };
+  absl::StatusOr<std::vector<WindowResult>> windows =
+      run_schedule(schedule, run_window, sample_machine);
+  if (!windows.ok()) return windows.status();
+  out.windows = *std::move(windows);
+  out.pairs = pair_runs(out.windows);
+  for (const PairedRun& p : out.pairs) {
+    AdaptiveRow& row = out.per_variant[p.variant].rows[p.round - 1];
+    row.paired_static_threads = p.reference_threads;
+    row.paired_static_throughput = p.reference_throughput;
+    row.percent_of_paired_steady = p.percent;
+    row.pair_load_average = p.conditions.load_average;
+    row.pair_steal_percent = p.conditions.steal_percent;
+    row.pair_other_cpu_percent = p.conditions.other_cpu_percent;
   }
   return out;
 }

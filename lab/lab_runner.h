@@ -7,14 +7,14 @@
 //    many tasks as it has threads), repeated config.repeat times
 //    (repetitions interleaved over the whole sweep, so a slow spell on a
 //    shared machine does not land on one size only);
-//  - run_adaptive: the adaptive executor (one of config.adaptive, min..max
+//  - run_comparison: the adaptive executors (config.adaptive, min..max
 //    workers, the seed's controller defaults unless config.controller
-//    overrides them) for config.adaptive_duration under the same load; its
-//    first half is convergence, its second half the steady state. Each run
-//    is bracketed by two short runs of the best static size (the "paired"
-//    reference): on a shared machine the load drifts between the sweep and
-//    the adaptive run, and the paired ratio is measured under the same
-//    conditions.
+//    overrides them), each for config.adaptive_duration under the same
+//    load — its first half is convergence, its second half the steady
+//    state — config.rounds times, interleaved with static windows of the
+//    sweep's best size and its neighbours (the paired protocol of
+//    lab/measurement_protocol.h): on a shared machine the load drifts, and
+//    each run is scored against static pools measured next to it.
 //
 // The workload runs as "Python" under SimulatedGil::process_wide() when
 // config.gil is set.
@@ -23,7 +23,7 @@
 //   betapool::ProgressLine progress(std::cerr, false);
 //   auto rows = betapool::run_sweep(config, progress);
 //   auto best = betapool::best_static(betapool::summarize_sweep(rows));
-//   auto adaptive = betapool::run_adaptive(config, best, progress);
+//   auto comparison = betapool::run_comparison(config, best, progress);
 //
 // Errors: returns the executor builder's error (e.g. a bad --controller
 // value) as a status.
@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "lab/lab_config.h"
 #include "lab/lab_records.h"
+#include "lab/measurement_protocol.h"
 #include "lab/progress_line.h"
 
 namespace betapool {
@@ -61,7 +62,7 @@ struct SweepPoint {
 };
 
 struct AdaptiveRun {
-  std::vector<AdaptiveRow> rows;  // one per repetition
+  std::vector<AdaptiveRow> rows;  // one per round, in order
   std::vector<TimelineRow> timeline;
   std::vector<DecisionRow> decisions;
 };
@@ -76,18 +77,25 @@ std::vector<SweepPoint> summarize_sweep(const std::vector<SweepRow>& rows);
 // the steady points if there are any.
 SweepPoint best_static(const std::vector<SweepPoint>& points);
 
-// Runs `variant` (one of config.adaptive) config.repeat times.
-absl::StatusOr<AdaptiveRun> run_adaptive(const LabConfig& config,
-                                         const AdaptiveVariant& variant,
-                                         const SweepPoint& best,
-                                         ProgressLine& progress);
+// The paired protocol's result (lab/measurement_protocol.h).
+struct Comparison {
+  std::vector<int> reference_sizes;     // the best size and its neighbours
+  std::vector<AdaptiveRun> per_variant;  // index: config.adaptive; rows by round
+  std::vector<WindowResult> windows;     // every window, in the order run
+  std::vector<PairedRun> pairs;          // one per adaptive run, in order
+};
+
+// Runs the paired protocol: config.rounds rounds of every config.adaptive
+// executor, interleaved with blocks of the static reference sizes around
+// `best` (the sweep's best). Each AdaptiveRow's paired_* fields hold its
+// pairing.
+absl::StatusOr<Comparison> run_comparison(const LabConfig& config,
+                                          const SweepPoint& best,
+                                          ProgressLine& progress);
 
 // A decision reason with its numbers masked, so reasons can be counted:
 // "beta 0.86 > 0.70 but cpu 100%" -> "beta #.# > #.# but cpu #%".
 std::string reason_pattern(const std::string& reason);
-
-// Median of `v` (mean of the middle two for even sizes); NaN when empty.
-double median(std::vector<double> v);
 
 }  // namespace betapool
 

@@ -8,10 +8,13 @@ list(APPEND BETAPOOL_LAB_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/lab_report.cc
   ${CMAKE_CURRENT_LIST_DIR}/lab_runner.cc
   ${CMAKE_CURRENT_LIST_DIR}/load_driver.cc
+  ${CMAKE_CURRENT_LIST_DIR}/machine_conditions.cc
+  ${CMAKE_CURRENT_LIST_DIR}/measurement_protocol.cc
   ${CMAKE_CURRENT_LIST_DIR}/plot_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/poisson_arrival_generator.cc
   ${CMAKE_CURRENT_LIST_DIR}/process_stats.cc
   ${CMAKE_CURRENT_LIST_DIR}/progress_line.cc
+  ${CMAKE_CURRENT_LIST_DIR}/protocol_records.cc
   ${CMAKE_CURRENT_LIST_DIR}/record_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/simulated_gil.cc
   ${CMAKE_CURRENT_LIST_DIR}/workload_catalog.cc

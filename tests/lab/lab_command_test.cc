@@ -18,6 +18,7 @@
 
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
 struct LabRun {
@@ -81,6 +82,10 @@ TEST(LabCommandTest, HelpListsTheLabFlags) {
   EXPECT_THAT(r.out, HasSubstr("--threads"));
   EXPECT_THAT(r.out, HasSubstr("--policy"));
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("No flags matched")));
+  // The defining file is named from the repository root, not as an absolute
+  // path on the machine that built the binary.
+  EXPECT_THAT(r.out, HasSubstr("Flags from lab/main.cc:"));
+  EXPECT_THAT(r.out, ::testing::Not(::testing::ContainsRegex("Flags from /")));
 }
 
 TEST(LabCommandTest, BadValuesSayWhatIsAccepted) {
@@ -108,7 +113,7 @@ TEST(LabCommandTest, ShortCompareRunWritesTablesFilesAndPlot) {
   const std::string dir = scratch_dir("compare");
   const LabRun r = run_lab(
       "compare --workload=mixed --threads=1,4 --warmup=100ms --duration=300ms "
-      "--adaptive_duration=1s --out=" + dir + "/out",
+      "--adaptive_duration=1s --repeat=2 --out=" + dir + "/out",
       dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("workload mixed"));
@@ -118,10 +123,25 @@ TEST(LabCommandTest, ShortCompareRunWritesTablesFilesAndPlot) {
   EXPECT_THAT(r.err, HasSubstr("[sweep mixed] 2/2: 4 threads"));  // progress
   const std::string out = dir + "/out/";
   EXPECT_EQ(count_lines(out + "mixed_sweep.csv"), 3);  // header + 2 sizes
-  EXPECT_EQ(count_lines(out + "mixed_adaptive.csv"), 2);
+  EXPECT_EQ(count_lines(out + "mixed_adaptive.csv"), 3);  // header + 2 rounds
   EXPECT_GT(count_lines(out + "mixed_timeline.csv"), 1);
   EXPECT_GT(count_lines(out + "mixed_decisions.csv"), 0);
   EXPECT_TRUE(std::filesystem::exists(out + "mixed.gp"));
+  // The paired protocol: its table, every window in order, the summary.
+  EXPECT_THAT(r.out, HasSubstr("Paired protocol: 2 round(s)"));
+  EXPECT_THAT(r.out, ContainsRegex("beta_veto +2 +[0-9.]+ %"));
+  EXPECT_THAT(r.out, ContainsRegex("range too wide to conclude|faster than the best|"
+                                   "slower than the best|no difference"));
+  EXPECT_THAT(r.out, HasSubstr("beta_veto round 2:"));
+  EXPECT_THAT(r.err, ContainsRegex("\\[compare mixed\\] [34]/[0-9]+: beta_veto round 1/2"));
+  const std::string windows = slurp(out + "mixed_protocol.csv");
+  EXPECT_THAT(windows, HasSubstr("workload,position,kind,policy,round,threads,"));
+  EXPECT_THAT(windows, ContainsRegex("\nmixed,1,static,,0,"));
+  EXPECT_THAT(windows, ContainsRegex("\nmixed,[0-9]+,adaptive,beta_veto,2,"));
+  EXPECT_EQ(count_lines(out + "mixed_comparison.csv"), 2);
+  EXPECT_THAT(slurp(out + "mixed_comparison.csv"),
+              ContainsRegex("\nmixed,beta_veto,2,[0-9/]+,"));
+  EXPECT_THAT(slurp(out + "mixed_adaptive.csv"), HasSubstr("pair_other_cpu_percent"));
   if (gnuplot_installed()) {
     EXPECT_THAT(slurp(out + "mixed.svg"), HasSubstr("<svg"));
   }

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/pfr.hpp>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lab/workload_catalog.h"
@@ -31,6 +33,31 @@ TEST(LabConfigTest, DefaultsAreTheDemonstration) {
   EXPECT_EQ(c->adaptive[0].label(), "beta_veto");
   EXPECT_EQ(c->load.clients, 4096);  // twice the largest pool
   EXPECT_EQ(c->initial_workers, c->min_workers);
+}
+
+TEST(LabConfigTest, RepeatIsSweepRepetitionsOrProtocolRounds) {
+  absl::StatusOr<LabConfig> sweep = make_lab_config({"sweep"}, {});
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->repeat, 1);
+  EXPECT_EQ(sweep->rounds, 0);
+  absl::StatusOr<LabConfig> compare = make_lab_config({"compare"}, {});
+  ASSERT_TRUE(compare.ok()) << compare.status();
+  EXPECT_EQ(compare->repeat, 1);  // the sweep only finds the best size
+  EXPECT_EQ(compare->rounds, 3);
+  EXPECT_EQ(compare->adaptive_duration, absl::Seconds(60));
+  EXPECT_EQ(make_lab_config({}, {})->rounds, 3);
+  EXPECT_EQ(make_lab_config({}, {})->adaptive_duration, absl::Seconds(20));
+  RawLabFlags raw;
+  raw.repeat = 5;
+  raw.adaptive_duration = absl::Seconds(7);
+  EXPECT_EQ(make_lab_config({"sweep"}, raw)->repeat, 5);
+  EXPECT_EQ(make_lab_config({"compare"}, raw)->rounds, 5);
+  EXPECT_EQ(make_lab_config({}, raw)->adaptive_duration, absl::Seconds(7));
+}
+
+TEST(LabConfigTest, EveryRawFlagHasItsName) {
+  // Both come from BETAPOOL_LAB_FLAGS; a member added by hand would differ.
+  EXPECT_EQ(lab_flag_names().size(), boost::pfr::tuple_size_v<RawLabFlags>);
 }
 
 TEST(LabConfigTest, AcceptsCommands) {
@@ -184,8 +211,10 @@ TEST(LabConfigTest, OutputAndMiscFlags) {
   }
   {
     RawLabFlags raw;
-    raw.repeat = 0;
-    EXPECT_THAT(error_of({}, raw), HasSubstr("--repeat=0"));
+    raw.repeat = -1;
+    EXPECT_THAT(error_of({}, raw), HasSubstr("--repeat=-1"));
+    raw.repeat = 101;
+    EXPECT_THAT(error_of({}, raw), HasSubstr("--repeat=101"));
   }
   {
     RawLabFlags raw;
