@@ -4,19 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <string>
-#include <vector>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
 #include "lab/process_stats.h"
 #include "sensors/proc_stat_sensor.h"
+#include "sensors/small_file.h"
 
 namespace betapool {
 namespace {
@@ -25,35 +19,15 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
-absl::StatusOr<MachineSample> parse_machine_times(std::string_view proc_stat_in,
+absl::StatusOr<MachineSample> parse_machine_times(std::string_view proc_stat,
                                                   double ticks_per_second) {
-  const absl::string_view proc_stat(proc_stat_in.data(), proc_stat_in.size());
-  for (absl::string_view line : absl::StrSplit(proc_stat, '\n')) {
-    if (!absl::ConsumePrefix(&line, "cpu ")) continue;
-    const std::vector<absl::string_view> fields =
-        absl::StrSplit(line, ' ', absl::SkipEmpty());
-    // user nice system idle iowait irq softirq steal: older kernels stop
-    // before steal, which then reads 0.
-    if (fields.size() < 4) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "/proc/stat: 'cpu' line has ", fields.size(), " fields, need at least 4"));
-    }
-    uint64_t v[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (size_t i = 0; i < fields.size() && i < 8; ++i) {
-      if (!absl::SimpleAtoi(fields[i], &v[i])) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "/proc/stat: 'cpu' field ", i + 1, " is not a number: '",
-            std::string(fields[i]), "'"));
-      }
-    }
-    const double busy = static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]);
-    MachineSample s;
-    s.busy_s = busy / ticks_per_second;
-    s.steal_s = static_cast<double>(v[7]) / ticks_per_second;
-    s.total_s = (busy + static_cast<double>(v[3] + v[4])) / ticks_per_second;
-    return s;
-  }
-  return absl::InvalidArgumentError("/proc/stat: no aggregate 'cpu' line");
+  absl::StatusOr<ProcStatTimes> t = parse_proc_stat(proc_stat);
+  if (!t.ok()) return t.status();
+  MachineSample s;
+  s.busy_s = static_cast<double>(t->busy) / ticks_per_second;
+  s.steal_s = static_cast<double>(t->steal) / ticks_per_second;
+  s.total_s = static_cast<double>(t->total) / ticks_per_second;
+  return s;
 }
 
 MachineSample sample_machine() {

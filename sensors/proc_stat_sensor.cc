@@ -51,6 +51,7 @@ absl::StatusOr<ProcStatTimes> parse_proc_stat(std::string_view contents_in) {
       overflow |= __builtin_add_overflow(t.busy, v[i], &t.busy);
     }
     overflow |= __builtin_add_overflow(t.busy, idle, &t.total);
+    t.steal = v[7];  // 0 on kernels whose line stops before steal
     if (overflow) {
       return absl::InvalidArgumentError("/proc/stat: counters overflow");
     }

@@ -40,6 +40,7 @@ class ComponentRegistryBuilder;
 // Jiffy totals from the aggregate "cpu" line of /proc/stat.
 struct ProcStatTimes {
   uint64_t busy = 0;   // user+nice+system+irq+softirq+steal
+  uint64_t steal = 0;  // time the hypervisor gave these CPUs to other guests
   uint64_t total = 0;  // busy + idle + iowait
   int cpu_count = 0;   // number of "cpuN" lines
 };

@@ -58,6 +58,7 @@ TEST(ProcStatParseTest, ParsesTheAggregateLine) {
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->busy, 10u + 20 + 30 + 6 + 7 + 8);
   EXPECT_EQ(t->total, t->busy + 400 + 50);
+  EXPECT_EQ(t->steal, 8u);
   EXPECT_EQ(t->cpu_count, 2);
 }
 
