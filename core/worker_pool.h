@@ -38,6 +38,15 @@
 // before the queue's locks; the queue's locks and a worker's records_mu
 // are leaves.
 //
+// The definitions are split by job (each file says which members it
+// touches; core/worker_pool_internal.h holds what they share):
+//   core/worker_pool.cc            construction and the worker's task loop
+//   core/worker_pool_admission.cc  intake, bounded queue, RejectionPolicy
+//   core/worker_pool_lifecycle.cc  resize, retire, reap, join, shutdown
+//   core/worker_pool_idle.cc       idle spinning, parking and waking
+//   core/worker_pool_stats.cc      drain() and the read-only counters
+//   core/worker_pool_self_wait.cc  SelfWait
+//
 // Example:
 //   betapool::ThreadCpuClock clock;
 //   betapool::WorkerPool pool(clock, {});
@@ -225,9 +234,11 @@ class WorkerPool {
   };
 
  private:
-  struct Worker;
+  struct Worker;  // core/worker_pool_internal.h
   using Pop = internal::TaskQueue::Pop;
 
+  // Admission (core/worker_pool_admission.cc; enqueue_bounded is here
+  // because it is a template).
   [[noreturn]] static void throw_rejected();
   [[noreturn]] void throw_full() const;
 
@@ -270,9 +281,13 @@ class WorkerPool {
       }
     }
   }
-  void wake_after_push();
+
+  // The task loop (core/worker_pool.cc).
   void worker_main(Worker* w);
   void run_one(Worker* w, PoolTask& task, uint64_t position);
+
+  // Idle protocol (core/worker_pool_idle.cc).
+  void wake_after_push();
   // Idle path: spins, then parks. Returns kTask with a task to run, kClosed
   // when the worker should leave, kEmpty to re-check (woken, surplus).
   Pop wait_for_work(Worker* w, PoolTask* task, uint64_t* position);
@@ -281,9 +296,13 @@ class WorkerPool {
   void wait_for_wake(Worker* w);
   void wake_parked(int count);  // count < 0: all
   void maybe_wake_another();
+
+  // Lifecycle (core/worker_pool_lifecycle.cc).
   bool surplus() const;
   bool retire_if_surplus();
   void join_all_except_self();
+
+  // Statistics (core/worker_pool_stats.cc).
   void fold_drained(Worker* w, PoolDrain& out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(structure_mu_);
 
