@@ -43,10 +43,10 @@ PythonExecutor::PythonExecutor(PythonExecutorOptions options)
         "policy must be a registered name or an object with decide(snapshot); "
         "got " + std::string(py::str(py::type::of(options.policy))));
   }
-  if (options.sensor.empty()) {
-    builder.no_sensor();
+  if (options.sensor) {
+    builder.sensor(*options.sensor);
   } else {
-    builder.sensor(options.sensor);
+    builder.no_sensor();
   }
   MetricsOptions metrics;
   if (options.record_spacing) {
