@@ -193,10 +193,10 @@ absl::Status set_field(C& c, const ConfigField<C>& f, double v) {
 }
 
 // Parses `text` (an integer for an integer field, otherwise a number;
-// seconds for a duration) and sets the field as set_field does. The error
-// names the field; the caller decides how much of `text` to echo, so it is
-// not repeated here: InvalidArgument("not an integer"), ("not a number"),
-// ("not a number of seconds") or set_field's range message.
+// seconds for a duration) and sets the field as set_field does. Returns
+// InvalidArgument "<name>='<echoed_text>' is not an integer" (or "a number",
+// "a number of seconds"), or set_field's range error. `echoed_text` is what
+// the message shows of `text`: the caller may shorten a huge input.
 template <class C>
 absl::Status parse_field(C& c, const ConfigField<C>& f, absl::string_view text,
                          absl::string_view echoed_text) {
