@@ -89,3 +89,11 @@ def test_an_empty_sensor_name_is_an_unknown_sensor_not_none():
     with pytest.raises(ValueError, match=r"sensor = 5: must be a registered sensor name"):
         build(sensor=5)
     build(sensor=None)  # None is how to ask for no sensor
+
+
+def test_record_spacing_is_checked_by_the_metrics_options_table():
+    with pytest.raises(ValueError, match=r"record_spacing = -1: must be within \[0, 3600\] seconds"):
+        build(record_spacing=-1.0)
+    with pytest.raises(ValueError, match=r"record_spacing = nan"):
+        build(record_spacing=float("nan"))
+    build(record_spacing=0.0)
