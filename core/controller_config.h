@@ -23,14 +23,14 @@
 
 namespace betapool {
 
-struct ControllerConfig {
+struct ControllerConfig {  // meanings and ranges: ConfigFields below
   absl::Duration monitor_interval = absl::Milliseconds(500);
-  double beta_high_threshold = 0.7;   // scale up above this beta...
-  double beta_low_threshold = 0.3;    // ...veto (scale down) below this
+  double beta_high_threshold = 0.7;
+  double beta_low_threshold = 0.3;
   int scale_up_step = 2;
   int scale_down_step = 1;
-  double cpu_upper_threshold = 85.0;  // percent; no scale-up at or above
-  double cpu_lower_threshold = 50.0;  // percent; kept for the seed's API
+  double cpu_upper_threshold = 85.0;
+  double cpu_lower_threshold = 50.0;
   absl::Duration stabilization_window = absl::Seconds(2);
   int warmup_task_count = 10;
 };
