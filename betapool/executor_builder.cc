@@ -142,6 +142,11 @@ absl::StatusOr<ExecutorParts> ExecutorBuilder::build_parts() {
         absl::StrCat("max_workers = ", max_workers_,
                      ": must be at least min_workers (", min_workers_, ")"));
   }
+  if (max_workers_ > kMaxWorkerCount) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_workers = ", max_workers_, ": must be at most ",
+                     kMaxWorkerCount));
+  }
   const int initial = initial_workers_.value_or(min_workers_);
   if (initial < min_workers_ || initial > max_workers_) {
     return absl::InvalidArgumentError(
@@ -150,10 +155,11 @@ absl::StatusOr<ExecutorParts> ExecutorBuilder::build_parts() {
   }
   if (absl::Status s = validate(config_); !s.ok()) return s;
   if (absl::Status s = validate(metrics_); !s.ok()) return s;
-  if (queue_capacity_ && *queue_capacity_ < 1) {
+  if (queue_capacity_ &&
+      (*queue_capacity_ < 1 || *queue_capacity_ > kMaxQueueCapacity)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "queue_capacity = ", *queue_capacity_,
-        ": must be at least 1 (leave it unset for an unbounded queue)"));
+        "queue_capacity = ", *queue_capacity_, ": must be within [1, ",
+        kMaxQueueCapacity, "] (leave it unset for an unbounded queue)"));
   }
   if (rejection_ && !queue_capacity_) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -222,18 +228,147 @@ absl::StatusOr<std::unique_ptr<Executor>> ExecutorBuilder::build() {
 
 namespace {
 
+// The most of a user's value an error message repeats: a config string may
+// be huge (a file, a fuzzer), an error message should stay one line.
+constexpr std::size_t kMaxEchoed = 64;
+
+std::string echo(absl::string_view text) {
+  if (text.size() <= kMaxEchoed) return std::string(text);
+  return absl::StrCat(text.substr(0, kMaxEchoed), "... (", text.size(),
+                      " bytes)");
+}
+
 absl::Status bad_value(absl::string_view key, absl::string_view value,
                        absl::string_view expected) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "spec: ", key, "='", value, "' is not ", expected));
+  return absl::InvalidArgumentError(
+      absl::StrCat("spec: ", key, "='", echo(value), "' is not ", expected));
+}
+
+absl::Status parse_int(absl::string_view key, absl::string_view value,
+                       int& out) {
+  if (!absl::SimpleAtoi(value, &out)) return bad_value(key, value, "an integer");
+  return absl::OkStatus();
+}
+
+// OK if `value` is one of `known`; else NotFound listing them, as the
+// registry does at build() time, but before anything is built.
+absl::Status known_name(const char* kind, absl::string_view value,
+                        const std::vector<std::string>& known) {
+  if (std::find(known.begin(), known.end(), value) != known.end()) {
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat("spec: unknown ", kind, " '",
+                                          echo(value), "'; known ", kind,
+                                          "s: ", absl::StrJoin(known, ", ")));
 }
 
 }  // namespace
+
+// One row per key of the builder's own (the ControllerConfig fields come
+// from their table): its name, whether it may repeat, and how it applies.
+struct ExecutorBuilder::SpecKey {
+  absl::string_view name;
+  bool repeatable;
+  absl::Status (*apply)(ExecutorBuilder& b, absl::string_view value);
+};
+
+const std::vector<ExecutorBuilder::SpecKey>& ExecutorBuilder::spec_keys() {
+  static const std::vector<SpecKey> keys = {
+      {"policy", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         absl::Status s = known_name("policy", v, b.registry_->policy_names());
+         if (s.ok()) b.policy(std::string(v));
+         return s;
+       }},
+      {"sensor", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         if (v == "none") {
+           b.no_sensor();
+           return absl::OkStatus();
+         }
+         absl::Status s = known_name("sensor", v, b.registry_->sensor_names());
+         if (s.ok()) b.sensor(std::string(v));
+         return s;
+       }},
+      {"clock", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         absl::Status s = known_name("clock", v, b.registry_->clock_names());
+         if (s.ok()) b.clock(std::string(v));
+         return s;
+       }},
+      {"sink", true,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         absl::Status s = known_name("sink", v, b.registry_->sink_names());
+         if (s.ok()) b.sink(std::string(v));
+         return s;
+       }},
+      {"min_workers", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         return parse_int("min_workers", v, b.min_workers_);
+       }},
+      {"max_workers", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         return parse_int("max_workers", v, b.max_workers_);
+       }},
+      {"initial_workers", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         int n = 0;
+         absl::Status s = parse_int("initial_workers", v, n);
+         if (s.ok()) b.initial_workers_ = n;
+         return s;
+       }},
+      {"queue_capacity", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         int64_t n = 0;
+         if (v == "unbounded") {
+           b.queue_capacity_.reset();
+         } else if (!absl::SimpleAtoi(v, &n)) {
+           return bad_value("queue_capacity", v, "an integer or 'unbounded'");
+         } else {
+           b.queue_capacity_ = n;
+         }
+         return absl::OkStatus();
+       }},
+      {"rejection", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         for (RejectionPolicy r :
+              {RejectionPolicy::kBlock, RejectionPolicy::kReject,
+               RejectionPolicy::kCallerRuns, RejectionPolicy::kDiscardOldest}) {
+           if (v == to_string(r)) {
+             b.rejection_ = r;
+             return absl::OkStatus();
+           }
+         }
+         return bad_value("rejection", v,
+                          "one of block, reject, caller_runs, discard_oldest");
+       }},
+      {"block_timeout", false,
+       [](ExecutorBuilder& b, absl::string_view v) {
+         double d = 0;
+         if (!absl::SimpleAtod(v, &d) || std::isnan(d)) {
+           return bad_value("block_timeout", v, "a number of seconds");
+         }
+         b.block_timeout_ = absl::Seconds(d);  // inf: wait forever
+         return absl::OkStatus();
+       }},
+  };
+  return keys;
+}
+
+std::vector<std::string> ExecutorBuilder::spec_key_names() {
+  std::vector<std::string> names;
+  for (const SpecKey& k : spec_keys()) names.emplace_back(k.name);
+  for (const auto& f : config_fields<ControllerConfig>()) {
+    names.emplace_back(f.name);
+  }
+  return names;
+}
 
 absl::Status ExecutorBuilder::apply_spec(std::string_view spec_text) {
   // Debian's Abseil has its own string_view type; work in it throughout.
   const absl::string_view spec(spec_text.data(), spec_text.size());
   ExecutorBuilder next = *this;
+  std::vector<absl::string_view> seen;
   for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
     item = absl::StripAsciiWhitespace(item);
     if (item.empty()) continue;
@@ -243,106 +378,33 @@ absl::Status ExecutorBuilder::apply_spec(std::string_view spec_text) {
     const absl::string_view value = absl::StripAsciiWhitespace(kv.second);
     if (item.find('=') == absl::string_view::npos || value.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("spec: '", item, "' is not key=value"));
+          absl::StrCat("spec: '", echo(item), "' is not key=value"));
     }
-    int i = 0;
-    double d = 0;
-    auto as_int = [&](int& out) -> absl::Status {
-      if (!absl::SimpleAtoi(value, &i)) return bad_value(key, value, "an integer");
-      out = i;
-      return absl::OkStatus();
-    };
-    auto as_double = [&](double& out) -> absl::Status {
-      if (!absl::SimpleAtod(value, &d)) return bad_value(key, value, "a number");
-      out = d;
-      return absl::OkStatus();
-    };
-    auto as_seconds = [&](absl::Duration& out) -> absl::Status {
-      if (!absl::SimpleAtod(value, &d)) {
-        return bad_value(key, value, "a number of seconds");
-      }
-      out = absl::Seconds(d);
-      return absl::OkStatus();
-    };
-    absl::Status s;
-    ControllerConfig& c = next.config_;
-    if (key == "policy") {
-      next.policy(std::string(value));
-    } else if (key == "sensor") {
-      if (value == "none") {
-        next.no_sensor();
-      } else {
-        next.sensor(std::string(value));
-      }
-    } else if (key == "clock") {
-      next.clock(std::string(value));
-    } else if (key == "sink") {
-      next.sink(std::string(value));
-    } else if (key == "min_workers") {
-      s = as_int(next.min_workers_);
-    } else if (key == "max_workers") {
-      s = as_int(next.max_workers_);
-    } else if (key == "initial_workers") {
-      int n = 0;
-      s = as_int(n);
-      next.initial_workers_ = n;
-    } else if (key == "monitor_interval") {
-      s = as_seconds(c.monitor_interval);
-    } else if (key == "beta_high_threshold") {
-      s = as_double(c.beta_high_threshold);
-    } else if (key == "beta_low_threshold") {
-      s = as_double(c.beta_low_threshold);
-    } else if (key == "scale_up_step") {
-      s = as_int(c.scale_up_step);
-    } else if (key == "scale_down_step") {
-      s = as_int(c.scale_down_step);
-    } else if (key == "cpu_upper_threshold") {
-      s = as_double(c.cpu_upper_threshold);
-    } else if (key == "cpu_lower_threshold") {
-      s = as_double(c.cpu_lower_threshold);
-    } else if (key == "stabilization_window") {
-      s = as_seconds(c.stabilization_window);
-    } else if (key == "warmup_task_count") {
-      s = as_int(c.warmup_task_count);
-    } else if (key == "queue_capacity") {
-      int64_t n = 0;
-      if (value == "unbounded") {
-        next.queue_capacity_.reset();
-      } else if (!absl::SimpleAtoi(value, &n)) {
-        s = bad_value(key, value, "an integer or 'unbounded'");
-      } else {
-        next.queue_capacity_ = n;
-      }
-    } else if (key == "rejection") {
-      std::optional<RejectionPolicy> p;
-      for (RejectionPolicy r :
-           {RejectionPolicy::kBlock, RejectionPolicy::kReject,
-            RejectionPolicy::kCallerRuns, RejectionPolicy::kDiscardOldest}) {
-        if (value == to_string(r)) p = r;
-      }
-      if (!p) {
-        s = bad_value(key, value,
-                      "one of block, reject, caller_runs, discard_oldest");
-      } else {
-        next.rejection_ = p;
-      }
-    } else if (key == "block_timeout") {
-      if (!absl::SimpleAtod(value, &d) || std::isnan(d)) {
-        s = bad_value(key, value, "a number of seconds");
-      } else {
-        next.block_timeout_ = absl::Seconds(d);  // inf: wait forever
-      }
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "spec: unknown key '", key,
-          "'; known keys: policy, sensor, clock, sink, min_workers, "
-          "max_workers, initial_workers, monitor_interval, "
-          "beta_high_threshold, beta_low_threshold, scale_up_step, "
-          "scale_down_step, cpu_upper_threshold, cpu_lower_threshold, "
-          "stabilization_window, warmup_task_count, queue_capacity, "
-          "rejection, block_timeout"));
+    const auto own = std::find_if(
+        spec_keys().begin(), spec_keys().end(),
+        [&](const SpecKey& k) { return k.name == key; });
+    const ConfigField<ControllerConfig>* field =
+        find_config_field<ControllerConfig>(key);
+    if (own == spec_keys().end() && field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("spec: unknown key '", echo(key), "'; known keys: ",
+                       absl::StrJoin(spec_key_names(), ", ")));
     }
-    if (!s.ok()) return s;
+    const bool repeatable = own != spec_keys().end() && own->repeatable;
+    if (!repeatable) {
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("spec: key '", key, "' given more than once"));
+      }
+      seen.push_back(key);
+    }
+    absl::Status s = own != spec_keys().end()
+                         ? own->apply(next, value)
+                         : parse_field(next.config_, *field, value, echo(value));
+    if (!s.ok()) {
+      if (own != spec_keys().end()) return s;
+      return absl::Status(s.code(), absl::StrCat("spec: ", s.message()));
+    }
   }
   *this = std::move(next);
   return absl::OkStatus();

@@ -36,7 +36,8 @@
 // or in a spec: "queue_capacity=1000,rejection=block,block_timeout=0.05".
 //
 // Errors: build() returns InvalidArgument naming the field and value (min <
-// 1, max < min, initial outside [min, max], queue_capacity < 1, a negative
+// 1, max < min or above kMaxWorkerCount, initial outside [min, max],
+// queue_capacity outside [1, kMaxQueueCapacity], a negative
 // block_timeout, a rejection policy without a queue_capacity, a
 // ControllerConfig or MetricsOptions field out of range), NotFound for an
 // unknown component name, listing the known ones, or ResourceExhausted if
@@ -97,6 +98,10 @@ ComponentFactory<I> typed_factory(A&&... args) {
 
 // The default min_workers: min(4, effective_cpu_count()).
 int default_min_workers();
+
+// The largest bounded queue: far above any useful backlog, small enough that
+// depth arithmetic cannot overflow.
+inline constexpr int64_t kMaxQueueCapacity = int64_t{1} << 40;
 
 class ExecutorBuilder {
  public:
@@ -163,14 +168,20 @@ class ExecutorBuilder {
       int64_t capacity, RejectionPolicy rejection = RejectionPolicy::kBlock,
       absl::Duration block_timeout = absl::InfiniteDuration());
 
-  // Applies "key=value" pairs separated by commas: policy, sensor, clock,
-  // sink (repeatable), min_workers, max_workers, initial_workers,
-  // queue_capacity (a count, or "unbounded"), rejection (block, reject,
-  // caller_runs, discard_oldest), block_timeout (seconds), and the
-  // ControllerConfig fields (durations in seconds: monitor_interval=0.5).
-  // Returns InvalidArgument naming the bad key or value; on error nothing
-  // is changed.
+  // Applies "key=value" pairs separated by commas: policy, sensor (or
+  // "none"), clock, sink (the only repeatable key), min_workers,
+  // max_workers, initial_workers, queue_capacity (a count, or "unbounded"),
+  // rejection (block, reject, caller_runs, discard_oldest), block_timeout
+  // (seconds), and the ControllerConfig fields of its table (durations in
+  // seconds: monitor_interval=0.5; each checked against its range here).
+  // Returns InvalidArgument naming the bad, unknown or repeated key or
+  // value, or NotFound for a component name the registry does not know
+  // (listing the known ones); a long value is echoed only in part. On
+  // error nothing is changed.
   absl::Status apply_spec(std::string_view spec);
+
+  // Every key apply_spec accepts, in table order.
+  static std::vector<std::string> spec_key_names();
 
   // Validates and assembles. Components are created now (a builder can
   // build several executors).
@@ -186,6 +197,10 @@ class ExecutorBuilder {
     ComponentFactory<I> factory;
     std::shared_ptr<std::unique_ptr<I>> instance;  // shared so builder copies
   };
+  // The builder's own apply_spec keys (executor_builder.cc).
+  struct SpecKey;
+  static const std::vector<SpecKey>& spec_keys();
+
   template <class I>
   static Choice<I> from_instance(std::unique_ptr<I> p);
   template <class I>

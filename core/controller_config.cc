@@ -1,104 +1,40 @@
+// Validation of ControllerConfig and MetricsOptions: the per-field ranges
+// come from their field tables (core/controller_config.h); only the rules
+// that relate two fields are written here.
 #include "core/controller_config.h"
-
-#include <cmath>
 
 #include "absl/strings/str_cat.h"
 
 namespace betapool {
 namespace {
 
-absl::Status bad(const char* field, const auto& value, const char* rule) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("ControllerConfig.", field, " = ", value, ": ", rule));
-}
-
-bool in_range(double v, double lo, double hi) {
-  return std::isfinite(v) && v >= lo && v <= hi;
+template <class C>
+absl::Status must_be(const C& c, absl::string_view field, absl::string_view rule,
+                     absl::string_view other) {
+  const ConfigField<C>* f = find_config_field<C>(field);
+  const ConfigField<C>* o = find_config_field<C>(other);
+  return absl::InvalidArgumentError(absl::StrCat(
+      ConfigFields<C>::kName, ".", field, " = ", field_text(c, *f), ": must be ",
+      rule, " ", other, " (", field_text(c, *o), ")"));
 }
 
 }  // namespace
 
 absl::Status validate(const ControllerConfig& c) {
-  if (c.monitor_interval <= absl::ZeroDuration() ||
-      c.monitor_interval == absl::InfiniteDuration()) {
-    return bad("monitor_interval", absl::FormatDuration(c.monitor_interval),
-               "must be positive and finite");
-  }
-  if (!in_range(c.beta_high_threshold, 0, 1)) {
-    return bad("beta_high_threshold", c.beta_high_threshold,
-               "must be within [0, 1]");
-  }
-  if (!in_range(c.beta_low_threshold, 0, 1)) {
-    return bad("beta_low_threshold", c.beta_low_threshold,
-               "must be within [0, 1]");
-  }
+  if (absl::Status s = check_field_ranges(c); !s.ok()) return s;
   if (c.beta_low_threshold >= c.beta_high_threshold) {
-    return bad("beta_low_threshold", c.beta_low_threshold,
-               absl::StrCat("must be below beta_high_threshold (",
-                            c.beta_high_threshold, ")")
-                   .c_str());
-  }
-  if (c.scale_up_step < 1) {
-    return bad("scale_up_step", c.scale_up_step, "must be at least 1");
-  }
-  if (c.scale_down_step < 1) {
-    return bad("scale_down_step", c.scale_down_step, "must be at least 1");
-  }
-  if (!in_range(c.cpu_upper_threshold, 0, 100)) {
-    return bad("cpu_upper_threshold", c.cpu_upper_threshold,
-               "must be within [0, 100]");
-  }
-  if (!in_range(c.cpu_lower_threshold, 0, 100)) {
-    return bad("cpu_lower_threshold", c.cpu_lower_threshold,
-               "must be within [0, 100]");
+    return must_be(c, "beta_low_threshold", "below", "beta_high_threshold");
   }
   if (c.cpu_lower_threshold > c.cpu_upper_threshold) {
-    return bad("cpu_lower_threshold", c.cpu_lower_threshold,
-               absl::StrCat("must not exceed cpu_upper_threshold (",
-                            c.cpu_upper_threshold, ")")
-                   .c_str());
-  }
-  if (c.stabilization_window < absl::ZeroDuration() ||
-      c.stabilization_window == absl::InfiniteDuration()) {
-    return bad("stabilization_window",
-               absl::FormatDuration(c.stabilization_window),
-               "must be non-negative and finite");
-  }
-  if (c.warmup_task_count < 0) {
-    return bad("warmup_task_count", c.warmup_task_count,
-               "must not be negative");
+    return must_be(c, "cpu_lower_threshold", "at most", "cpu_upper_threshold");
   }
   return absl::OkStatus();
 }
 
 absl::Status validate(const MetricsOptions& o) {
-  auto bad_option = [](const char* field, const auto& value,
-                       const char* rule) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("MetricsOptions.", field, " = ", value, ": ", rule));
-  };
-  if (o.window_size < 1) {
-    return bad_option("window_size", o.window_size, "must be at least 1");
-  }
-  if (o.window_max_age <= absl::ZeroDuration()) {
-    return bad_option("window_max_age", absl::FormatDuration(o.window_max_age),
-                      "must be positive");
-  }
+  if (absl::Status s = check_field_ranges(o); !s.ok()) return s;
   if (o.max_history < o.window_size) {
-    return bad_option("max_history", o.max_history,
-                      "must be at least window_size");
-  }
-  if (o.decision_history_limit < 1) {
-    return bad_option("decision_history_limit", o.decision_history_limit,
-                      "must be at least 1");
-  }
-  if (o.experiment_log_limit < 1) {
-    return bad_option("experiment_log_limit", o.experiment_log_limit,
-                      "must be at least 1");
-  }
-  if (o.record_spacing < absl::ZeroDuration()) {
-    return bad_option("record_spacing", absl::FormatDuration(o.record_spacing),
-                      "must not be negative");
+    return must_be(o, "max_history", "at least", "window_size");
   }
   return absl::OkStatus();
 }

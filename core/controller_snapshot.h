@@ -27,7 +27,10 @@ namespace betapool {
 
 // Exact pool-wide totals over the interval since the previous tick, summed
 // over every worker (not sampled). Busy time is the wall time workers spent
-// inside tasks.
+// inside tasks. The times are the workers' integer nanosecond totals
+// converted once (ns_to_seconds, core/task_metrics.h) into the window's
+// unit, seconds, so pool beta and the window's beta are computed alike;
+// `length` is tick time, a Duration like `ControllerSnapshot::now`.
 struct IntervalMetrics {
   absl::Duration length = absl::ZeroDuration();
   int64_t completed = 0;
@@ -59,6 +62,8 @@ struct ControllerSnapshot {
   // Time since the executor started (virtual time in the simulator).
   absl::Duration now = absl::ZeroDuration();
   int current_workers = 0;  // target size the pool is at or moving to
+  // The executor's bounds. The controller clamps every decision into them;
+  // a policy that needs them for its own reasoning uses bounded().
   int min_workers = 1;
   int max_workers = 1;
   int busy_workers = 0;     // workers inside a task at the tick
@@ -67,6 +72,15 @@ struct ControllerSnapshot {
   IntervalMetrics interval;     // exact totals since the previous tick
   AggregatedMetrics window;     // the seed's rolling window of recent tasks
   CpuReading cpu;
+
+  // `target` moved into [min_workers, max_workers] (a max below the min
+  // counts as the min): what the controller will apply for `target`. Takes
+  // a 64-bit value so that `current_workers + step` cannot overflow.
+  int bounded(int64_t target) const {
+    const int64_t hi = max_workers > min_workers ? max_workers : min_workers;
+    if (target < min_workers) return min_workers;
+    return static_cast<int>(target > hi ? hi : target);
+  }
 };
 
 }  // namespace betapool

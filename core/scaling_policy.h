@@ -38,10 +38,18 @@ class ScalingPolicy {
   // The policy's registered name ("beta_veto", "static", ...).
   virtual std::string_view name() const noexcept = 0;
 
-  // Returns the next target. The controller clamps `target` into
-  // [snapshot.min_workers, snapshot.max_workers] and ignores a target the
-  // policy could not justify (non-finite state is the policy's bug, but it
-  // cannot stop the pool). Called from one thread at a time.
+  // Returns the next target, why, and its kind (target vs
+  // snapshot.current_workers). `target` may be any int: the controller owns
+  // the bounds — it clamps the target into [snapshot.min_workers,
+  // snapshot.max_workers] before applying it, records both the requested and
+  // the applied size, and derives the recorded kind from the applied one.
+  // So a policy need not restate the clamp to be safe. A policy clamps only
+  // where the bounds change its own reasoning, through
+  // snapshot.bounded(target), the controller's rule: a step clamped away is a
+  // hold and should say so (BetaVetoPolicy), a probe cannot cross a bound
+  // (HillClimbingPolicy). The conformance suite expects the shipped
+  // policies' answers within the bounds, so that their own kind and reason
+  // describe what will happen. Called from one thread at a time.
   virtual ScalingDecision decide(const ControllerSnapshot& snapshot) = 0;
 };
 

@@ -6,8 +6,18 @@
 // `kFieldNames` list beside each is checked against PFR's field count where
 // rows are written (collectors/record_fields.h).
 //
-// Times are seconds (double), as in the seed. Timestamps are on the
+// Times are seconds (double), as in the seed's records (CSV/JSON rows and
+// the Python API carry these fields as they are). Timestamps are on the
 // executor's TaskClock (monotonic, arbitrary origin), not Unix time.
+//
+// A task's time has two forms on its way to a policy: integer nanoseconds
+// while it is measured and summed (core/worker_meter.h: clock reads are
+// integers, and sums of many short spans must neither round nor cost a
+// floating-point add on the per-task path), then these seconds, converted
+// once by ns_to_seconds() where a record is made or an interval is
+// published in the snapshot. Tick times (ControllerSnapshot::now,
+// IntervalMetrics::length) are absl::Duration, the unit of the config's
+// intervals they are compared with (core/controller_snapshot.h).
 #ifndef BETAPOOL_CORE_TASK_METRICS_H_
 #define BETAPOOL_CORE_TASK_METRICS_H_
 
@@ -16,6 +26,12 @@
 #include <string>
 
 namespace betapool {
+
+// Nanoseconds of the meter as the seconds of records and snapshots: the
+// one place that conversion is written.
+inline constexpr double ns_to_seconds(int64_t ns) noexcept {
+  return static_cast<double>(ns) * 1e-9;
+}
 
 // Blocking ratio of one measurement: 1 - cpu/wall clamped to [0, 1]; 0 when
 // wall time is not positive (the seed's convention).

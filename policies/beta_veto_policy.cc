@@ -1,6 +1,5 @@
 #include "policies/beta_veto_policy.h"
 
-#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -84,9 +83,9 @@ ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
                              config_.beta_high_threshold, cpu_text);
   }
 
-  const int target =
-      std::clamp(current + step, s.min_workers, std::max(s.min_workers,
-                                                         s.max_workers));
+  // Within the bounds: a step the controller would clamp away is a hold,
+  // says so, and does not restart the stabilization window.
+  const int target = s.bounded(int64_t{current} + step);
   if (step != 0 && target == current) {
     reason += step > 0 ? " (at max_workers)" : " (at min_workers)";
   }

@@ -111,12 +111,10 @@ void BottleneckPolicy::observe_noise(const ControllerSnapshot& s) {
 
 ScalingDecision BottleneckPolicy::decide(const ControllerSnapshot& s) {
   ScalingDecision d = decide_unclamped(s);
-  const int lo = s.min_workers;
-  const int hi = std::max(lo, s.max_workers);
-  if (d.target < lo || d.target > hi) {
-    d.target = std::clamp(d.target, lo, hi);
-    if (pending_.active) pending_.to = d.target;
-    expected_workers_ = d.target;
+  if (const int bounded = s.bounded(d.target); bounded != d.target) {
+    d.target = bounded;
+    if (pending_.active) pending_.to = bounded;
+    expected_workers_ = bounded;
   }
   d.kind = d.target > s.current_workers   ? DecisionKind::kScaleUp
            : d.target < s.current_workers ? DecisionKind::kScaleDown
@@ -242,9 +240,9 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
   int target = static_cast<int>(want > current ? std::ceil(want) : std::floor(want));
   if (has_ceiling && target >= ceiling_.workers) target = std::max(n, ceiling_.workers - 1);
   if (has_floor && target <= floor_.workers) target = std::min(n, floor_.workers + 1);
-  const int lo = s.min_workers;
-  const int hi = std::max(lo, s.max_workers);
-  target = std::clamp(target, lo, hi);
+  // Bounded before the deadband: a move the controller would clamp away is
+  // no move.
+  target = s.bounded(target);
   const double band = std::max(1.0, options_.deadband * current);
   const bool small = std::abs(target - n) < options_.small_move * current;
   if (std::abs(target - n) < band ||

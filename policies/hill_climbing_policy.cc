@@ -99,16 +99,16 @@ void HillClimbingPolicy::enter_hold() {
 
 ScalingDecision HillClimbingPolicy::start_probe(const ControllerSnapshot& s,
                                                 bool cpu_saturated) {
-  const int lo = s.min_workers;
-  const int hi = std::max(lo, s.max_workers);
   const int n = base_.workers;
   const int step = step_for(n);
   int dir = direction_;
   if (dir > 0 && cpu_saturated) dir = -1;
-  int target = std::clamp(n + dir * step, lo, hi);
+  // Probing needs the bounds: a probe the controller would clamp away
+  // measures nothing, so the policy turns round at a bound instead.
+  int target = s.bounded(int64_t{n} + dir * step);
   if (target == n) {
     dir = -dir;
-    target = (dir > 0 && cpu_saturated) ? n : std::clamp(n + dir * step, lo, hi);
+    target = (dir > 0 && cpu_saturated) ? n : s.bounded(int64_t{n} + dir * step);
   }
   if (target == n) {
     enter_hold();
@@ -195,11 +195,9 @@ ScalingDecision HillClimbingPolicy::judge_probe(const ControllerSnapshot& s,
 ScalingDecision HillClimbingPolicy::decide(const ControllerSnapshot& s) {
   ScalingDecision d = climb(s);
   // Bounds may change between ticks; the answer is always within them.
-  const int lo = s.min_workers;
-  const int hi = std::max(lo, s.max_workers);
-  if (d.target < lo || d.target > hi) {
-    d.target = std::clamp(d.target, lo, hi);
-    expected_workers_ = d.target;
+  if (const int bounded = s.bounded(d.target); bounded != d.target) {
+    d.target = bounded;
+    expected_workers_ = bounded;
   }
   d.kind = d.target > s.current_workers   ? DecisionKind::kScaleUp
            : d.target < s.current_workers ? DecisionKind::kScaleDown
@@ -208,9 +206,7 @@ ScalingDecision HillClimbingPolicy::decide(const ControllerSnapshot& s) {
 }
 
 ScalingDecision HillClimbingPolicy::climb(const ControllerSnapshot& s) {
-  const int lo = s.min_workers;
-  const int hi = std::max(lo, s.max_workers);
-  const int n = std::clamp(s.current_workers, lo, hi);
+  const int n = s.bounded(s.current_workers);
   if (n != expected_workers_) {
     // First tick, or the pool was resized by someone else (or clamped):
     // start over from what is really running.

@@ -1,6 +1,5 @@
 #include "policies/static_policy.h"
 
-#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -9,9 +8,9 @@
 namespace betapool {
 
 ScalingDecision StaticPolicy::decide(const ControllerSnapshot& s) {
-  // Answer within the bounds, as every policy must (the contract suite).
-  const int target =
-      std::clamp(size_, s.min_workers, std::max(s.min_workers, s.max_workers));
+  // Within the bounds, so the kind and reason say what will happen (see
+  // core/scaling_policy.h).
+  const int target = s.bounded(size_);
   ScalingDecision d{target, DecisionKind::kHold,
                     target == size_ ? absl::StrCat("static size ", size_)
                                     : absl::StrCat("static size ", size_,

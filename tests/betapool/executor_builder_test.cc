@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -151,6 +152,80 @@ TEST(ExecutorBuilderTest, AnInstanceCanBeUsedOnce) {
   b.policy(std::make_unique<StaticPolicy>(2)).min_workers(1).max_workers(4);
   ASSERT_TRUE(b.build().ok());
   EXPECT_THAT(error_of(b), HasSubstr("already used"));
+}
+
+TEST(ExecutorBuilderTest, ApplySpecRejectsARepeatedKeyNamingIt) {
+  ExecutorBuilder b;
+  const absl::Status s = b.apply_spec("min_workers=4,min_workers=5");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("'min_workers'"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("more than once"));
+  EXPECT_THAT(
+      std::string(b.apply_spec("scale_up_step=3, scale_up_step=3").message()),
+      HasSubstr("'scale_up_step'"));
+  // Sinks accumulate, so "sink" may repeat.
+  EXPECT_TRUE(b.apply_spec("sink=json_lines,sink=json_lines").ok())
+      << b.apply_spec("sink=json_lines,sink=json_lines");
+}
+
+TEST(ExecutorBuilderTest, ApplySpecRejectsAnUnknownComponentAtOnce) {
+  ExecutorBuilder b;
+  const absl::Status s = b.apply_spec("policy=nope");
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("unknown policy 'nope'"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("beta_veto"));
+  EXPECT_THAT(std::string(b.apply_spec("sensor=nope").message()),
+              HasSubstr("known sensors: "));
+  EXPECT_THAT(std::string(b.apply_spec("clock=nope").message()),
+              HasSubstr("known clocks: "));
+  EXPECT_THAT(std::string(b.apply_spec("sink=nope").message()),
+              HasSubstr("known sinks: "));
+  EXPECT_TRUE(b.build().ok());  // nothing of the failed specs was applied
+}
+
+TEST(ExecutorBuilderTest, ApplySpecEchoesOnlyPartOfAHugeValue) {
+  const std::string huge(1 << 20, '7');
+  for (const std::string& spec :
+       {"policy=" + huge, "min_workers=" + huge, "scale_up_step=" + huge,
+        "beta_high_threshold=x" + huge, huge + "=1", huge}) {
+    ExecutorBuilder b;
+    const absl::Status s = b.apply_spec(spec);
+    EXPECT_FALSE(s.ok());
+    EXPECT_LT(s.message().size(), 1000u) << s.message().substr(0, 100);
+  }
+}
+
+TEST(ExecutorBuilderTest, ApplySpecChecksConfigRangesAndNan) {
+  ExecutorBuilder b;
+  EXPECT_THAT(std::string(b.apply_spec("monitor_interval=nan").message()),
+              HasSubstr("monitor_interval = nan"));
+  EXPECT_THAT(std::string(b.apply_spec("monitor_interval=1e-9").message()),
+              HasSubstr("must be within [0.001, 3600] seconds"));
+  EXPECT_THAT(std::string(b.apply_spec("scale_up_step=2147483647").message()),
+              HasSubstr("scale_up_step = 2147483647"));
+  EXPECT_THAT(std::string(b.apply_spec("warmup_task_count=1.5").message()),
+              HasSubstr("warmup_task_count='1.5' is not an integer"));
+}
+
+TEST(ExecutorBuilderTest, KnownKeysComeFromTheTables) {
+  const std::vector<std::string> keys = ExecutorBuilder::spec_key_names();
+  for (const auto& f : config_fields<ControllerConfig>()) {
+    EXPECT_NE(std::find(keys.begin(), keys.end(), std::string(f.name)),
+              keys.end())
+        << f.name;
+  }
+  ExecutorBuilder b;
+  const std::string e(b.apply_spec("colour=blue").message());
+  for (const std::string& k : keys) EXPECT_THAT(e, HasSubstr(k));
+}
+
+TEST(ExecutorBuilderTest, WorkerBoundsAndQueueCapacityHaveCeilings) {
+  ExecutorBuilder b;
+  b.min_workers(1).max_workers(kMaxWorkerCount + 1);
+  EXPECT_THAT(error_of(b), HasSubstr("max_workers = 65537: must be at most"));
+  ExecutorBuilder q;
+  q.queue_capacity(kMaxQueueCapacity + 1);
+  EXPECT_THAT(error_of(q), HasSubstr("queue_capacity = 1099511627777"));
 }
 
 }  // namespace

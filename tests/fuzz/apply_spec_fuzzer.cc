@@ -1,6 +1,7 @@
 // libFuzzer target: ExecutorBuilder::apply_spec, the parser behind
 // configuration strings and flags. Any input must yield OK or a clear
-// InvalidArgument — never a crash, a hang or undefined behaviour — and a
+// InvalidArgument (NotFound for an unknown component name) — never a
+// crash, a hang or undefined behaviour — and a
 // spec that applies must still fail or succeed cleanly at build_parts().
 #include <cstddef>
 #include <cstdint>

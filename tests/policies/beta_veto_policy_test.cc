@@ -2,6 +2,8 @@
 // decision flow, plus warm-up, stabilization and the worker bounds.
 #include "policies/beta_veto_policy.h"
 
+#include <limits>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -171,6 +173,18 @@ TEST(BetaVetoPolicyTest, ConfiguredStepsAndThresholdsAreUsed) {
   EXPECT_EQ(p.decide(snapshot(0.97, 10.0)).target, 13);
   BetaVetoPolicy q(c);
   EXPECT_EQ(q.decide(snapshot(0.4, 10.0)).target, 5);
+}
+
+// A config built by hand skips validate(); a step near INT_MAX must still
+// not overflow current + step (UBSan in the asan preset).
+TEST(BetaVetoPolicyTest, AHugeStepIsBoundedWithoutOverflow) {
+  ControllerConfig c;
+  c.scale_up_step = std::numeric_limits<int>::max();
+  c.scale_down_step = std::numeric_limits<int>::max();
+  BetaVetoPolicy up(c);
+  EXPECT_EQ(up.decide(snapshot(0.9, 10.0, 8)).target, 16);
+  BetaVetoPolicy down(c);
+  EXPECT_EQ(down.decide(snapshot(0.1, 10.0, 8)).target, 2);
 }
 
 }  // namespace

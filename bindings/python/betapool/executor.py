@@ -27,7 +27,7 @@ import math
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import field, make_dataclass
 from typing import Any, Callable, Dict, List, Optional, Union
 
 from betapool import _core
@@ -49,23 +49,33 @@ _NAN = float("nan")
 _SEED_DECISIONS = {"scale_up": "scaleUp", "scale_down": "scaleDown", "hold": "hold"}
 
 
-@dataclass
-class ControllerConfig:
-    """The adaptive controller's nine parameters, with the seed's defaults.
+def _make_controller_config() -> type:
+    """The seed's ControllerConfig, one field per row of the C++ field table.
 
-    Checked when an executor is built: a bad value raises ValueError naming
-    the field and the value.
+    The table (core/controller_config.h, through ``_core.config_fields()``)
+    gives each field's name, type, default, range and meaning, so this
+    module names no field.
     """
+    fields = _core.config_fields()
+    doc_lines = [
+        "The adaptive controller's nine parameters, with the seed's defaults.",
+        "",
+        "Checked when an executor is built: a bad value, an unknown field or",
+        "a value of the wrong type raises ValueError naming the field and the",
+        "value.",
+        "",
+    ]
+    doc_lines += [f"{f['name']} ({f['type'].__name__}, default {f['default']!r}, "
+                  f"within [{f['min']!r}, {f['max']!r}]): {f['doc']}" for f in fields]
+    cls = make_dataclass(
+        "ControllerConfig",
+        [(f["name"], f["type"], field(default=f["default"])) for f in fields])
+    cls.__module__ = __name__
+    cls.__doc__ = "\n".join(doc_lines)
+    return cls
 
-    monitor_interval_sec: float = 0.5
-    beta_high_threshold: float = 0.7
-    beta_low_threshold: float = 0.3
-    scale_up_step: int = 2
-    scale_down_step: int = 1
-    cpu_upper_threshold: float = 85.0
-    cpu_lower_threshold: float = 50.0
-    stabilization_window_sec: float = 2.0
-    warmup_task_count: int = 10
+
+ControllerConfig = _make_controller_config()
 
 
 # Executors still running, shut down (waiting for queued work, as
@@ -290,7 +300,9 @@ class AdaptiveThreadPoolExecutor(_BetapoolExecutor):
                  manual_control: bool = False):
         self.min_workers = min_workers
         self.max_workers = max_workers
-        self.config = config or ControllerConfig()
+        # Not `config or ...`: a falsy wrong value (0, {}) must be rejected,
+        # not replaced by the defaults.
+        self.config = ControllerConfig() if config is None else config
         super().__init__(min_workers=min_workers, max_workers=max_workers,
                          config=self.config, policy=policy, sensor=sensor,
                          initial_workers=initial_workers,

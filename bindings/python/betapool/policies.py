@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, List
 
 from betapool import _core
+from betapool.executor import ControllerConfig
 
 __all__ = ["ScalingDecision", "register_policy", "policy_names", "GilWaitVetoPolicy"]
 
@@ -89,12 +90,14 @@ class GilWaitVetoPolicy:
 
     def __init__(self, config: Any = None, *, gil_high: float = 0.5,
                  gil_low: float = 0.1, saturated_cores: float = 0.8):
-        self.stabilization = getattr(config, "stabilization_window_sec", 2.0)
-        self.warmup = getattr(config, "warmup_task_count", 10)
-        self.beta_high = getattr(config, "beta_high_threshold", 0.7)
-        self.cpu_upper = getattr(config, "cpu_upper_threshold", 85.0)
-        self.up_step = getattr(config, "scale_up_step", 2)
-        self.down_step = getattr(config, "scale_down_step", 1)
+        if config is None:
+            config = ControllerConfig()
+        self.stabilization = config.stabilization_window_sec
+        self.warmup = config.warmup_task_count
+        self.beta_high = config.beta_high_threshold
+        self.cpu_upper = config.cpu_upper_threshold
+        self.up_step = config.scale_up_step
+        self.down_step = config.scale_down_step
         self.gil_high = gil_high
         self.gil_low = gil_low
         self.saturated_cores = saturated_cores

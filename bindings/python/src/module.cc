@@ -11,12 +11,12 @@
 #include "absl/time/time.h"
 #include "betapool/builtins.h"
 #include "bindings/python/src/executor_reaper.h"
+#include "bindings/python/src/python_config.h"
 #include "bindings/python/src/python_executor.h"
 #include "bindings/python/src/python_policy.h"
 #include "bindings/python/src/python_task.h"
 #include "bindings/python/src/worker_gil.h"
 #include "core/component_registry.h"
-#include "core/controller_config.h"
 #include "core/controller_snapshot.h"
 #include "core/errors.h"
 #include "core/scaling_decision.h"
@@ -28,42 +28,6 @@ namespace betapool::python {
 namespace {
 
 double seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
-
-absl::Duration duration_field(const py::handle& obj, const char* name,
-                              absl::Duration fallback) {
-  if (!py::hasattr(obj, name)) return fallback;
-  const double s = py::getattr(obj, name).cast<double>();
-  if (!std::isfinite(s)) {
-    throw std::invalid_argument(std::string(name) + " = " + std::to_string(s) +
-                                ": must be a finite number of seconds");
-  }
-  return absl::Seconds(s);
-}
-
-// Reads the seed's nine ControllerConfig attributes (missing ones keep the
-// defaults). Validation happens in the builder, which names the bad field.
-ControllerConfig config_from_python(const py::handle& obj) {
-  ControllerConfig c;
-  if (obj.is_none()) return c;
-  c.monitor_interval =
-      duration_field(obj, "monitor_interval_sec", c.monitor_interval);
-  c.stabilization_window =
-      duration_field(obj, "stabilization_window_sec", c.stabilization_window);
-  auto number = [&](const char* name, double& field) {
-    if (py::hasattr(obj, name)) field = py::getattr(obj, name).cast<double>();
-  };
-  auto integer = [&](const char* name, int& field) {
-    if (py::hasattr(obj, name)) field = py::getattr(obj, name).cast<int>();
-  };
-  number("beta_high_threshold", c.beta_high_threshold);
-  number("beta_low_threshold", c.beta_low_threshold);
-  integer("scale_up_step", c.scale_up_step);
-  integer("scale_down_step", c.scale_down_step);
-  number("cpu_upper_threshold", c.cpu_upper_threshold);
-  number("cpu_lower_threshold", c.cpu_lower_threshold);
-  integer("warmup_task_count", c.warmup_task_count);
-  return c;
-}
 
 // Burns CPU without the GIL (the seed's math loop): a stand-in for NumPy or
 // any native library that releases the GIL around its work.
@@ -85,25 +49,6 @@ py::list field_names(const std::array<const char*, N>& names) {
 }
 
 void bind_records(py::module_& m) {
-  py::class_<ControllerConfig>(m, "CoreConfig",
-                               "The controller configuration in force (read "
-                               "only), with the seed's field names.")
-      .def_property_readonly("monitor_interval_sec",
-                             [](const ControllerConfig& c) {
-                               return seconds(c.monitor_interval);
-                             })
-      .def_readonly("beta_high_threshold", &ControllerConfig::beta_high_threshold)
-      .def_readonly("beta_low_threshold", &ControllerConfig::beta_low_threshold)
-      .def_readonly("scale_up_step", &ControllerConfig::scale_up_step)
-      .def_readonly("scale_down_step", &ControllerConfig::scale_down_step)
-      .def_readonly("cpu_upper_threshold", &ControllerConfig::cpu_upper_threshold)
-      .def_readonly("cpu_lower_threshold", &ControllerConfig::cpu_lower_threshold)
-      .def_property_readonly("stabilization_window_sec",
-                             [](const ControllerConfig& c) {
-                               return seconds(c.stabilization_window);
-                             })
-      .def_readonly("warmup_task_count", &ControllerConfig::warmup_task_count);
-
   py::class_<ComponentContext>(m, "PolicyContext",
                                "What a policy factory may use: the config and "
                                "the pool's bounds.")
@@ -248,8 +193,14 @@ void bind_executor(py::module_& m) {
              o.max_workers = max_workers;
              o.config = config_from_python(config);
              o.policy = std::move(policy);
-             o.sensor = sensor.is_none() ? std::string()
-                                         : sensor.cast<std::string>();
+             if (!sensor.is_none()) {
+               if (!py::isinstance<py::str>(sensor)) {
+                 throw std::invalid_argument(
+                     "sensor = " + std::string(py::repr(sensor)) +
+                     ": must be a registered sensor name, or None for none");
+               }
+               o.sensor = sensor.cast<std::string>();
+             }
              o.initial_workers = initial_workers;
              o.record_spacing = record_spacing;
              o.manual_control = manual_control;
@@ -305,6 +256,7 @@ PYBIND11_MODULE(_core, m) {
   init_python_task_names();
   py::register_exception<betapool::RejectedError>(m, "RejectedError",
                                                   PyExc_RuntimeError);
+  bind_config(m);
   bind_records(m);
   bind_executor(m);
   m.def(

@@ -43,19 +43,18 @@ PythonExecutor::PythonExecutor(PythonExecutorOptions options)
         "policy must be a registered name or an object with decide(snapshot); "
         "got " + std::string(py::str(py::type::of(options.policy))));
   }
-  if (options.sensor.empty()) {
-    builder.no_sensor();
+  if (options.sensor) {
+    builder.sensor(*options.sensor);
   } else {
-    builder.sensor(options.sensor);
+    builder.no_sensor();
   }
   MetricsOptions metrics;
   if (options.record_spacing) {
-    if (!(*options.record_spacing >= 0.0)) {
-      throw std::invalid_argument("record_spacing = " +
-                                  std::to_string(*options.record_spacing) +
-                                  ": must be >= 0 seconds");
-    }
-    metrics.record_spacing = absl::Seconds(*options.record_spacing);
+    // The range is MetricsOptions' (its field table), not restated here.
+    absl::Status s = set_field(
+        metrics, *find_config_field<MetricsOptions>("record_spacing"),
+        *options.record_spacing);
+    if (!s.ok()) throw std::invalid_argument(std::string(s.message()));
   }
   builder.metrics_options(metrics);
   if (options.manual_control) builder.manual_control();

@@ -48,8 +48,9 @@ struct PythonExecutorOptions {
   ControllerConfig config;
   // A registered policy name, or a Python object with decide(snapshot).
   pybind11::object policy;
-  // A registered sensor name; empty: no CPU sensor.
-  std::string sensor = "proc_stat";
+  // A registered sensor name; nullopt: no CPU sensor. An empty name is an
+  // unknown name, not "none".
+  std::optional<std::string> sensor = "proc_stat";
   std::optional<double> record_spacing;  // seconds; see MetricsOptions
   bool manual_control = false;           // no controller thread (tests)
   bool enable_logging = false;           // decisions to logging, DEBUG
