@@ -70,12 +70,7 @@ class ExecutorTaskRef {
   ExecutorTaskRef& operator=(const ExecutorTaskRef&) = delete;
   ~ExecutorTaskRef() {
     if (state_ == nullptr) return;
-    if (const char* reason = current_discard_reason()) {
-      // The callable is destroyed with the state (its last reference).
-      state_->cancel_keeping_callable(reason);
-    } else {
-      state_->discard();
-    }
+    state_->discard(current_discard_reason());
   }
 
   // run() and the cancels above also drop this reference.

@@ -105,17 +105,12 @@ class TaskState final : public SharedState<R> {
     this->publish_and_release();
   }
 
-  // Discarded before it ran: the callable is destroyed and the future gets
-  // CancelledError; drops the queue's reference.
-  void discard() noexcept {
+  // Discarded before it ran (shutdown_now, a full discard_oldest queue):
+  // the callable and its captures are destroyed now, not when the future
+  // goes, and the future gets CancelledError (with `reason` if given);
+  // drops the queue's reference.
+  void discard(const char* reason = nullptr) noexcept {
     destroy_fn();
-    this->store_cancelled();
-    this->publish_and_release();
-  }
-
-  // As discard(), with `reason` in the CancelledError, and the callable is
-  // destroyed with the state (by its last reference) rather than now.
-  void cancel_keeping_callable(const char* reason) noexcept {
     this->store_cancelled(reason);
     this->publish_and_release();
   }
