@@ -176,8 +176,9 @@ PoolDrain Engine::drain() {
   d.busy_wall_ns = ns(interval_busy_);
   d.cpu_ns = ns(interval_cpu_);
   d.lock_wait_ns = ns(interval_lock_);
-  d.records = std::move(pending_records_);
-  pending_records_.clear();
+  d.records.swap(pending_records_);
+  // About as many records arrive by the next tick: grow once, not by doubling.
+  pending_records_.reserve(d.records.size());
   interval_completed_ = 0;
   interval_busy_ = interval_cpu_ = interval_lock_ = 0.0;
   return d;
