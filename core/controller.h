@@ -1,10 +1,12 @@
 // File: core/controller.h
 //
-// Controller: the executor's decision loop. Every `monitor_interval` it
-// collects the workers' measurements, reads the CPU sensor, builds a
-// ControllerSnapshot, asks the ScalingPolicy, clamps the answer to
-// [min_workers, max_workers], applies it to the WorkerPool, and records the
-// decision in every MetricsSink. It never runs tasks.
+// Controller: the executor's decision loop — a background thread and a
+// mutex around one ControlStep (core/control_step.h) over the WorkerPool.
+// Every `monitor_interval` the step collects the workers' measurements,
+// reads the CPU sensor, builds a ControllerSnapshot, asks the ScalingPolicy,
+// clamps the answer to [min_workers, max_workers], applies it to the
+// WorkerPool, and records the decision in every MetricsSink. It never runs
+// tasks. The lab's simulator runs the same step in virtual time.
 //
 // Tests drive it without the background thread: build the executor with
 // `ExecutorBuilder::manual_control()` and call `tick()` yourself.
@@ -13,13 +15,10 @@
 //   auto ex = betapool::ExecutorBuilder().manual_control().build().value();
 //   betapool::DecisionRecord d = ex->controller().tick();
 //
-// Faults: a policy, sensor or sink that throws (anything, std::exception or
-// not) cannot stop the loop: a throwing decide() holds the size, a throwing
-// sensor reads as unavailable for that tick, a throwing sink hook is
-// skipped, and anything else a tick throws skips that tick. Each component's
-// faults are counted and its first message kept (FaultRecord), so a fault
-// repeated every tick is recorded once, not logged every tick. A policy's
-// target outside [min_workers, max_workers] (negative, INT_MAX) is clamped.
+// Faults: as ControlStep — a policy, sensor or sink that throws cannot stop
+// the loop; each component's faults are counted and its first message kept
+// (FaultRecord). A policy's target outside [min_workers, max_workers]
+// (negative, INT_MAX) is clamped.
 //
 // Thread safety: tick() and collect() are serialized internally and may be
 // called from any thread; start()/stop() from the owner.
@@ -33,30 +32,23 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "core/sync.h"
-#include "core/metrics_collector.h"
+#include "core/control_step.h"
 #include "core/controller_config.h"
 #include "core/controller_snapshot.h"
 #include "core/cpu_sensor.h"
+#include "core/metrics_collector.h"
 #include "core/metrics_sink.h"
 #include "core/scaling_decision.h"
 #include "core/scaling_policy.h"
+#include "core/sync.h"
 #include "core/worker_pool.h"
+#include "core/worker_pool_adapter.h"
 
 namespace betapool {
 
-// How often a component failed, and the first failure's message.
-struct FaultRecord {
-  int64_t count = 0;
-  std::string first_message;
-};
-
 class Controller {
  public:
-  struct Bounds {
-    int min_workers = 1;
-    int max_workers = 1;
-  };
+  using Bounds = ControlBounds;
 
   // `pool` and `collector` must outlive the controller. `sensor` may be
   // null (CPU then reads "unavailable").
@@ -99,34 +91,17 @@ class Controller {
   int64_t dropped_records() const;
 
  private:
-  void collect_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  ControllerSnapshot snapshot_locked(double now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  DecisionRecord tick_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Reads the sensor, turning a throw into an unavailable reading.
-  CpuReading read_sensor_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Calls one sink hook, recording (not propagating) what it throws.
-  template <class Hook>
-  void call_sink_locked(Hook&& hook) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
+  // The step refers to the adapter, the policy and the sensor: they are
+  // declared (built) before it and destroyed after it.
   WorkerPool& pool_;
-  MetricsCollector& collector_;
+  internal::WorkerPoolAdapter adapter_;
   const ControllerConfig config_;
   const Bounds bounds_;
+  const std::unique_ptr<ScalingPolicy> policy_;
+  const std::unique_ptr<CpuSensor> sensor_;
 
   mutable Mutex mu_;
-  // Set once; decide() is only called under mu_.
-  const std::unique_ptr<ScalingPolicy> policy_;
-  std::unique_ptr<CpuSensor> sensor_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::shared_ptr<MetricsSink>> sinks_ ABSL_GUARDED_BY(mu_);
-  PoolDrain interval_ ABSL_GUARDED_BY(mu_);  // totals since the last tick
-  double last_tick_ ABSL_GUARDED_BY(mu_) = 0.0;
-  CpuReading last_cpu_ ABSL_GUARDED_BY(mu_);
-  int64_t ticks_ ABSL_GUARDED_BY(mu_) = 0;
-  FaultRecord policy_fault_ ABSL_GUARDED_BY(mu_);
-  FaultRecord sensor_fault_ ABSL_GUARDED_BY(mu_);
-  FaultRecord sink_fault_ ABSL_GUARDED_BY(mu_);
-  FaultRecord tick_fault_ ABSL_GUARDED_BY(mu_);
-  int64_t dropped_records_ ABSL_GUARDED_BY(mu_) = 0;
+  ControlStep step_ ABSL_GUARDED_BY(mu_);
 
   Mutex thread_mu_;
   std::thread thread_ ABSL_GUARDED_BY(thread_mu_);

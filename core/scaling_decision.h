@@ -30,7 +30,7 @@ struct ScalingDecision {
 // One controller tick: inputs, the policy's answer and what was applied.
 // Unavailable readings are NaN so the record stays a flat row.
 struct DecisionRecord {
-  double timestamp = 0.0;  // seconds since the executor started
+  double timestamp = 0.0;  // seconds since the executor started (or virtual)
   int threads_before = 0;
   int requested = 0;       // the policy's target before clamping
   int threads_after = 0;   // the applied, clamped target
@@ -50,14 +50,19 @@ struct DecisionRecord {
   double pressure_some_percent = 0.0;
   double throttled_percent = 0.0;
   double effective_cpus = 0.0;
+  // Appended for the simulator's consumers (A/B comparison, property tests):
+  // workers inside a task at the tick, tasks completed in the interval.
+  int busy_workers = 0;
+  int64_t interval_completed = 0;
 
-  static constexpr std::array<const char*, 17> kFieldNames{
+  static constexpr std::array<const char*, 19> kFieldNames{
       "timestamp",       "threads_before", "requested",
       "threads_after",   "decision",       "reason",
       "blocking_ratio",  "lock_wait_ratio", "cpu_percent",
       "process_cpu_percent", "throughput", "queue_depth",
       "policy",          "tasks_completed", "pressure_some_percent",
-      "throttled_percent", "effective_cpus"};
+      "throttled_percent", "effective_cpus", "busy_workers",
+      "interval_completed"};
 };
 
 // The seed's experiment-log row, one per tick.

@@ -70,6 +70,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "core/adaptive_spin.h"
+#include "core/controlled_pool.h"
 #include "core/pool_task.h"
 #include "core/queue_lock.h"
 #include "core/sync.h"
@@ -102,17 +103,6 @@ void fail_thread_starts_for_testing(int succeed, int fail);
 // CancelledError.
 const char* current_discard_reason() noexcept;
 }  // namespace internal
-
-// Exact totals and recorded tasks since the previous drain.
-struct PoolDrain {
-  int64_t completed = 0;
-  int64_t failed = 0;
-  int64_t busy_wall_ns = 0;
-  int64_t cpu_ns = 0;
-  int64_t lock_wait_ns = 0;
-  std::vector<TaskMetrics> records;  // sorted by completion timestamp
-  int64_t dropped_records = 0;       // per-worker buffers overflowed
-};
 
 struct WorkerPoolOptions {
   absl::Duration record_spacing = absl::Milliseconds(1);

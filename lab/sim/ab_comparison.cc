@@ -80,8 +80,8 @@ double time_to_fraction(const SimResult& run, const SimResult& oracle,
   // answer is the start of the first window of `w` intervals over which the
   // policy completed `fraction` of what the oracle completed.
   const double spacing = run.ticks.size() > 1
-                             ? run.ticks[1].time - run.ticks[0].time
-                             : run.ticks[0].time;
+                             ? run.ticks[1].timestamp - run.ticks[0].timestamp
+                             : run.ticks[0].timestamp;
   const std::size_t w = std::max<std::size_t>(
       1, static_cast<std::size_t>(
              std::lround(absl::ToDoubleSeconds(window) / std::max(1e-9, spacing))));
@@ -89,11 +89,11 @@ double time_to_fraction(const SimResult& run, const SimResult& oracle,
     int64_t mine = 0;
     int64_t theirs = 0;
     for (std::size_t j = i; j < std::min(n, i + w); ++j) {
-      mine += run.ticks[j].completed;
-      theirs += oracle.ticks[j].completed;
+      mine += run.ticks[j].interval_completed;
+      theirs += oracle.ticks[j].interval_completed;
     }
     if (static_cast<double>(mine) >= fraction * static_cast<double>(theirs)) {
-      return std::max(0.0, run.ticks[i].time - spacing);
+      return std::max(0.0, run.ticks[i].timestamp - spacing);
     }
   }
   return kInf;

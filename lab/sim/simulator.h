@@ -1,16 +1,16 @@
 // File: lab/sim/simulator.h
 //
 // simulate(): runs one ScalingPolicy on one Scenario in virtual time and
-// returns what happened (SimResult). The policy is driven exactly as the
-// live Controller drives it (core/controller.cc): every
-// `ControllerConfig::monitor_interval` of virtual time the simulator moves the
-// completed tasks' records into a MetricsCollector (sampled per worker by
-// `MetricsOptions::record_spacing`, as the WorkerPool does), reads the
-// simulated CPU sensor (system, process and effective CPUs, as ProcStatSensor
-// fills them), builds a ControllerSnapshot with the same fields and the same
-// interval totals, calls decide() (an exception holds, as live), clamps the
-// target into [min_workers, max_workers] and resizes the simulated pool the
-// way WorkerPool::resize does (new workers start at once; surplus workers
+// returns what happened (SimResult). The policy is driven by the same
+// ControlStep (core/control_step.h) the live Controller runs: every
+// `ControllerConfig::monitor_interval` of virtual time the step drains the
+// simulated pool's completed tasks (records sampled per worker by
+// `MetricsOptions::record_spacing`, as the WorkerPool does) into a
+// MetricsCollector, reads the simulated CPU sensor (SimCpuSensor: system,
+// process and effective CPUs, as ProcStatSensor fills them), builds the
+// snapshot, calls decide() (a throw holds, as live), clamps the target into
+// [min_workers, max_workers] and resizes the simulated pool the way
+// WorkerPool::resize does (new workers start at once; surplus workers
 // retire after their current task, idle ones immediately).
 //
 // Deterministic: the same scenario, policy state, options and seed give the
@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/controller_config.h"
+#include "core/scaling_decision.h"
 #include "core/scaling_policy.h"
 #include "lab/sim/scenario.h"
 
@@ -55,25 +56,8 @@ struct SimOptions {
   // The executor's measurement options: window size and age, history,
   // record spacing.
   MetricsOptions metrics;
-  // Keep each tick's decision reason in SimResult::ticks (costs strings).
+  // Keep each tick's decision reason in SimResult::ticks (costs memory).
   bool record_reasons = false;
-};
-
-// One controller tick as the simulator saw it. NaN marks "no evidence".
-struct TickSample {
-  double time = 0.0;  // seconds of virtual time
-  int threads_before = 0;
-  int requested = 0;  // the policy's target before clamping
-  int threads_after = 0;
-  int64_t completed = 0;         // tasks completed in the interval
-  double throughput = 0.0;       // interval tasks/s
-  double blocking_ratio = 0.0;   // window mean beta, NaN if the window is empty
-  double lock_wait_ratio = 0.0;  // window mean lock-wait share, NaN if empty
-  double cpu_percent = 0.0;      // system CPU, NaN if unavailable
-  double process_cpu_percent = 0.0;
-  int64_t queue_depth = 0;
-  int busy_workers = 0;
-  std::string reason;  // empty unless SimOptions::record_reasons
 };
 
 struct SimResult {
@@ -99,7 +83,9 @@ struct SimResult {
   double mean_task_beta = 0.0;
   double mean_task_lock_wait_ratio = 0.0;
   double mean_process_cpu_percent = 0.0;
-  std::vector<TickSample> ticks;
+  // Every tick's record, from the same control step the live Controller
+  // runs (reason empty unless SimOptions::record_reasons).
+  std::vector<DecisionRecord> ticks;
 };
 
 // Runs `policy` on `scenario`. Returns InvalidArgument if the scenario or

@@ -5,4 +5,9 @@ list(APPEND BETAPOOL_LAB_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/oracle.cc
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cc
   ${CMAKE_CURRENT_LIST_DIR}/scenarios.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_cpu_sensor.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_engine.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_machine.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_pool.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sim_stats.cc
   ${CMAKE_CURRENT_LIST_DIR}/simulator.cc)

@@ -97,9 +97,9 @@ TEST(AbComparisonTest, ReportsBadCandidates) {
 SimResult ticks_of(std::vector<int64_t> completed) {
   SimResult r;
   for (std::size_t i = 0; i < completed.size(); ++i) {
-    TickSample t;
-    t.time = 0.5 * (i + 1);
-    t.completed = completed[i];
+    DecisionRecord t;
+    t.timestamp = 0.5 * (i + 1);
+    t.interval_completed = completed[i];
     r.ticks.push_back(t);
   }
   return r;

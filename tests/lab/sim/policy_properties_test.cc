@@ -33,8 +33,8 @@ SimResult run(const Scenario& s, ScalingPolicy& p, double seconds,
 // Throughput over the ticks in [from, to) seconds of virtual time.
 double throughput_between(const SimResult& r, double from, double to) {
   int64_t done = 0;
-  for (const TickSample& t : r.ticks) {
-    if (t.time > from && t.time <= to) done += t.completed;
+  for (const DecisionRecord& t : r.ticks) {
+    if (t.timestamp > from && t.timestamp <= to) done += t.interval_completed;
   }
   return static_cast<double>(done) / (to - from);
 }
@@ -45,10 +45,10 @@ TEST(PolicyPropertiesTest, BetaVetoNeverGrowsPastMinOnCpuBound) {
   BetaVetoPolicy p;
   const SimResult r = run(scenarios::cpu_bound(), p, 600);
   EXPECT_EQ(r.max_workers_seen, 4);
-  for (const TickSample& t : r.ticks) {
-    ASSERT_LE(t.threads_after, 4) << "at " << t.time << " s";
-    if (t.time >= 1.0) {
-      EXPECT_GE(t.cpu_percent, 85.0) << "at " << t.time << " s";
+  for (const DecisionRecord& t : r.ticks) {
+    ASSERT_LE(t.threads_after, 4) << "at " << t.timestamp << " s";
+    if (t.timestamp >= 1.0) {
+      EXPECT_GE(t.cpu_percent, 85.0) << "at " << t.timestamp << " s";
     }
   }
 }
@@ -61,9 +61,9 @@ TEST(PolicyPropertiesTest, BetaVetoAddsThreadsToGilHeavyWorkTheFlawPinned) {
   BetaVetoPolicy beta;
   const SimResult r = run(scenarios::fibonacci(), beta, 150);
   EXPECT_EQ(r.final_workers, 64);
-  for (const TickSample& t : r.ticks) {
+  for (const DecisionRecord& t : r.ticks) {
     if (t.threads_after > t.threads_before) {
-      EXPECT_GT(t.blocking_ratio, 0.7) << "at " << t.time << " s";
+      EXPECT_GT(t.blocking_ratio, 0.7) << "at " << t.timestamp << " s";
       EXPECT_GT(t.lock_wait_ratio, 0.7) << "the wait was for the GIL";
       EXPECT_LT(t.cpu_percent, 85.0);
     }
@@ -112,8 +112,8 @@ TEST(PolicyPropertiesTest, HillClimbingConvergesOnMixedWithBoundedOscillation) {
     const SimResult r = run(scenarios::mixed(), p, 300, seed);
     int lo = 1 << 30, hi = 0, reversals = 0, last_dir = 0;
     std::vector<int> sizes;
-    for (const TickSample& t : r.ticks) {
-      if (t.time < 60) continue;
+    for (const DecisionRecord& t : r.ticks) {
+      if (t.timestamp < 60) continue;
       lo = std::min(lo, t.threads_after);
       hi = std::max(hi, t.threads_after);
       sizes.push_back(t.threads_after);
@@ -146,7 +146,7 @@ TEST(PolicyPropertiesTest, EveryPolicyKeepsTheTargetWithinBounds) {
       SimOptions o;
       o.duration = absl::Seconds(60);
       const SimResult r = simulate(s, *p, o).value();
-      for (const TickSample& t : r.ticks) {
+      for (const DecisionRecord& t : r.ticks) {
         ASSERT_GE(t.requested, s.min_workers) << name << " on " << s.name;
         ASSERT_LE(t.requested, s.max_workers) << name << " on " << s.name;
         ASSERT_GE(t.threads_after, s.min_workers);
@@ -185,8 +185,8 @@ TEST(PolicyPropertiesTest, BottleneckShrinksAfterAnIoToCpuPhaseChange) {
   BottleneckPolicy mine;
   const SimResult r = run(scenarios::io_to_cpu_phase_change(), mine, 330);
   int at_305 = 0;
-  for (const TickSample& t : r.ticks) {
-    if (t.time <= 305.0) at_305 = t.threads_after;
+  for (const DecisionRecord& t : r.ticks) {
+    if (t.timestamp <= 305.0) at_305 = t.threads_after;
   }
   EXPECT_GT(throughput_between(r, 100, 300), 800);  // it was sized for I/O
   EXPECT_LE(at_305, 8);

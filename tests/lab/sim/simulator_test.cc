@@ -68,11 +68,11 @@ SimResult run_static(Scenario s, int n, absl::Duration d, uint64_t seed = 1) {
 
 // Mean of a tick field over ticks at or after `from` seconds (NaN skipped).
 double tick_mean(const SimResult& r, double from,
-                 std::function<double(const TickSample&)> f) {
+                 std::function<double(const DecisionRecord&)> f) {
   double sum = 0;
   int n = 0;
-  for (const TickSample& t : r.ticks) {
-    if (t.time < from || std::isnan(f(t))) continue;
+  for (const DecisionRecord& t : r.ticks) {
+    if (t.timestamp < from || std::isnan(f(t))) continue;
     sum += f(t);
     ++n;
   }
@@ -90,7 +90,7 @@ TEST(SimulatorTest, IsDeterministicForASeed) {
   ASSERT_EQ(ra.ticks.size(), rb.ticks.size());
   for (std::size_t i = 0; i < ra.ticks.size(); ++i) {
     EXPECT_EQ(ra.ticks[i].threads_after, rb.ticks[i].threads_after) << i;
-    EXPECT_EQ(ra.ticks[i].completed, rb.ticks[i].completed) << i;
+    EXPECT_EQ(ra.ticks[i].interval_completed, rb.ticks[i].interval_completed) << i;
     EXPECT_EQ(ra.ticks[i].process_cpu_percent, rb.ticks[i].process_cpu_percent) << i;
   }
   BetaVetoPolicy c;
@@ -176,18 +176,18 @@ TEST(SimulatorTest, CpuBoundThroughputAndBetaFollowTheModel) {
   for (int n : {1, 2, 4}) {
     const SimResult r = run_static(cpu_only(10), n, absl::Seconds(60));
     EXPECT_NEAR(r.throughput, 100.0 * n, 0.5 * n) << n;
-    EXPECT_NEAR(tick_mean(r, 1, [](const TickSample& t) { return t.blocking_ratio; }),
+    EXPECT_NEAR(tick_mean(r, 1, [](const DecisionRecord& t) { return t.blocking_ratio; }),
                 0.0, 1e-6)
         << n;
   }
   const SimResult r8 = run_static(cpu_only(10), 8, absl::Seconds(60));
   EXPECT_NEAR(r8.throughput, 400.0 / (1 + 0.004 * 4), 2.0);
   // Waiting for a CPU is off-CPU time: beta reads 1 - 4/8 on pure CPU work.
-  EXPECT_NEAR(tick_mean(r8, 1, [](const TickSample& t) { return t.blocking_ratio; }),
+  EXPECT_NEAR(tick_mean(r8, 1, [](const DecisionRecord& t) { return t.blocking_ratio; }),
               0.5, 0.01);
-  EXPECT_NEAR(tick_mean(r8, 1, [](const TickSample& t) { return t.cpu_percent; }),
+  EXPECT_NEAR(tick_mean(r8, 1, [](const DecisionRecord& t) { return t.cpu_percent; }),
               100.0, 1e-6);
-  EXPECT_NEAR(tick_mean(r8, 1, [](const TickSample& t) { return t.lock_wait_ratio; }),
+  EXPECT_NEAR(tick_mean(r8, 1, [](const DecisionRecord& t) { return t.lock_wait_ratio; }),
               0.0, 1e-12);
 }
 
@@ -199,11 +199,11 @@ TEST(SimulatorTest, PlainBetaRisesWithThreadsOnGilBoundWork) {
   for (int n : {1, 4, 32}) {
     const SimResult r = run_static(scenarios::fibonacci(), n, absl::Seconds(60));
     const double beta =
-        tick_mean(r, 2, [](const TickSample& t) { return t.blocking_ratio; });
+        tick_mean(r, 2, [](const DecisionRecord& t) { return t.blocking_ratio; });
     const double lock =
-        tick_mean(r, 2, [](const TickSample& t) { return t.lock_wait_ratio; });
+        tick_mean(r, 2, [](const DecisionRecord& t) { return t.lock_wait_ratio; });
     const double cpu =
-        tick_mean(r, 2, [](const TickSample& t) { return t.process_cpu_percent; });
+        tick_mean(r, 2, [](const DecisionRecord& t) { return t.process_cpu_percent; });
     if (n == 1) {
       EXPECT_LT(beta, 0.05);
     }
@@ -245,12 +245,12 @@ TEST(SimulatorTest, BurstyArrivalsAlternate) {
   const SimResult r = run_static(scenarios::bursty(), 64, absl::Seconds(150));
   // (800 x 5 + 100 x 10) / 15 tasks/s on average.
   EXPECT_NEAR(r.throughput, 1000.0 / 3.0, 10.0);
-  const double burst = tick_mean(r, 0, [](const TickSample& t) {
-    return std::fmod(t.time - 0.25, 15.0) < 5.0 && t.time > 1 ? t.throughput
+  const double burst = tick_mean(r, 0, [](const DecisionRecord& t) {
+    return std::fmod(t.timestamp - 0.25, 15.0) < 5.0 && t.timestamp > 1 ? t.throughput
                                                               : std::nan("");
   });
-  const double quiet = tick_mean(r, 0, [](const TickSample& t) {
-    return std::fmod(t.time, 15.0) > 6.0 ? t.throughput : std::nan("");
+  const double quiet = tick_mean(r, 0, [](const DecisionRecord& t) {
+    return std::fmod(t.timestamp, 15.0) > 6.0 ? t.throughput : std::nan("");
   });
   EXPECT_GT(burst, 600);
   EXPECT_LT(quiet, 150);
