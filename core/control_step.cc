@@ -15,6 +15,23 @@
 namespace betapool {
 namespace {
 
+// Sets a member for the length of a scope and restores it on every exit,
+// exceptions included.
+template <class T>
+class ScopedSet {
+ public:
+  ScopedSet(T& member, T value) : member_(member), old_(member) {
+    member_ = value;
+  }
+  ~ScopedSet() { member_ = old_; }
+  ScopedSet(const ScopedSet&) = delete;
+  ScopedSet& operator=(const ScopedSet&) = delete;
+
+ private:
+  T& member_;
+  const T old_;
+};
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double or_nan(const std::optional<double>& v) { return v ? *v : kNaN; }
@@ -85,6 +102,7 @@ void ControlStep::call_sink(Hook&& hook) {
 }
 
 void ControlStep::collect(double now) {
+  const ScopedSet<bool> in_step(in_step_, true);
   PoolDrain drain = pool_.drain();
   interval_.completed += drain.completed;
   interval_.failed += drain.failed;
@@ -113,21 +131,33 @@ ControllerSnapshot ControlStep::snapshot(double now) {
   s.interval.length = absl::Seconds(std::max(0.0, now - last_tick_));
   s.interval.completed = interval_.completed;
   s.interval.failed = interval_.failed;
-  s.interval.busy_wall_time = static_cast<double>(interval_.busy_wall_ns) * 1e-9;
-  s.interval.cpu_time = static_cast<double>(interval_.cpu_ns) * 1e-9;
-  s.interval.lock_wait_time =
-      static_cast<double>(interval_.lock_wait_ns) * 1e-9;
+  s.interval.busy_wall_time = ns_to_seconds(interval_.busy_wall_ns);
+  s.interval.cpu_time = ns_to_seconds(interval_.cpu_ns);
+  s.interval.lock_wait_time = ns_to_seconds(interval_.lock_wait_ns);
   s.window = collector_.aggregated(now);
   s.cpu = last_cpu_;
   return s;
 }
 
 ControllerSnapshot ControlStep::peek(double now) {
-  collect(now);
+  if (deciding_ != nullptr) return *deciding_;
+  if (!in_step_) collect(now);
   return snapshot(now);
 }
 
 DecisionRecord ControlStep::tick(double now) {
+  if (in_step_) {
+    // A policy or sink asked for a tick from inside one: refuse (a nested
+    // tick would apply a decision the outer one then overwrites).
+    note_fault(tick_fault_, "tick", "tick() called from inside a tick");
+    DecisionRecord record;
+    record.decision = "hold";
+    record.reason = "tick() called from inside a tick: ignored";
+    record.threads_before = record.threads_after = record.requested =
+        pool_.target();
+    return record;
+  }
+  const ScopedSet<bool> in_step(in_step_, true);
   try {
     return tick_unguarded(now);
   } catch (...) {
@@ -154,6 +184,8 @@ DecisionRecord ControlStep::tick_unguarded(double now) {
     last_cpu_.status = "no CPU sensor configured";
   }
   const ControllerSnapshot s = snapshot(now);
+  // What a policy or sink reading the executor's metrics now sees.
+  const ScopedSet<const ControllerSnapshot*> deciding(deciding_, &s);
 
   ScalingDecision decision;
   try {
@@ -165,8 +197,9 @@ DecisionRecord ControlStep::tick_unguarded(double now) {
                                      absl::StrCat("policy threw: ", message));
   }
 
-  int applied = std::clamp(decision.target, bounds_.min_workers,
-                           bounds_.max_workers);
+  // The one clamp of a policy's answer (ControllerSnapshot::bounded, the
+  // rule policies use for their own reasoning too).
+  int applied = s.bounded(decision.target);
   // Also when threads are missing (the OS refused some earlier): retry.
   if (applied != s.current_workers || pool_.live_threads() < applied) {
     const int in_force = pool_.resize(applied);

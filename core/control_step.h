@@ -78,7 +78,11 @@ class ControlStep {
   void collect(double now);
 
   // The snapshot a tick at `now` would see, without asking the policy or
-  // reading the sensor (cpu is the last reading).
+  // reading the sensor (cpu is the last reading). Called back from inside
+  // a tick or a collect (a policy or sink reading the executor's metrics
+  // on the controller's thread), it collects nothing, so the tick in
+  // progress loses no measurement: it returns the snapshot being decided
+  // on, or (from on_task) the state collected so far.
   ControllerSnapshot peek(double now);
 
   const ScalingPolicy& policy() const { return policy_; }
@@ -107,6 +111,8 @@ class ControlStep {
   const ControlBounds bounds_;
 
   PoolDrain interval_;  // totals since the last tick (records not kept)
+  bool in_step_ = false;  // inside tick() or collect(): peek() must not collect
+  const ControllerSnapshot* deciding_ = nullptr;  // the tick's, while in use
   double last_tick_ = 0.0;
   CpuReading last_cpu_;
   int64_t ticks_ = 0;

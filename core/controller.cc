@@ -3,6 +3,8 @@
 // The Controller's thread and lock around its ControlStep.
 #include "core/controller.h"
 
+#include <atomic>
+#include <thread>
 #include <utility>
 
 namespace betapool {
@@ -44,54 +46,59 @@ void Controller::stop() {
   }
 }
 
-void Controller::collect() {
+template <class F>
+auto Controller::with_step(F&& f) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  const std::thread::id me = std::this_thread::get_id();
+  if (holder_.load(std::memory_order_relaxed) == me) return f(step_);
   MutexLock lock(&mu_);
-  step_.collect(pool_.seconds_since_start());
+  holder_.store(me, std::memory_order_relaxed);
+  struct Release {
+    std::atomic<std::thread::id>& holder;
+    ~Release() { holder.store(std::thread::id(), std::memory_order_relaxed); }
+  } release{holder_};
+  return f(step_);
+}
+
+void Controller::collect() {
+  with_step([&](ControlStep& step) { step.collect(pool_.seconds_since_start()); });
 }
 
 ControllerSnapshot Controller::peek() {
-  MutexLock lock(&mu_);
-  return step_.peek(pool_.seconds_since_start());
+  return with_step(
+      [&](ControlStep& step) { return step.peek(pool_.seconds_since_start()); });
 }
 
 DecisionRecord Controller::tick() {
-  MutexLock lock(&mu_);
-  return step_.tick(pool_.seconds_since_start());
+  return with_step(
+      [&](ControlStep& step) { return step.tick(pool_.seconds_since_start()); });
 }
 
 int64_t Controller::ticks() const {
-  MutexLock lock(&mu_);
-  return step_.ticks();
+  return with_step([](const ControlStep& step) { return step.ticks(); });
 }
 
 int64_t Controller::policy_faults() const {
-  MutexLock lock(&mu_);
-  return step_.policy_fault().count;
+  return with_step([](const ControlStep& step) { return step.policy_fault().count; });
 }
 
 FaultRecord Controller::policy_fault() const {
-  MutexLock lock(&mu_);
-  return step_.policy_fault();
+  return with_step([](const ControlStep& step) { return step.policy_fault(); });
 }
 
 FaultRecord Controller::sensor_fault() const {
-  MutexLock lock(&mu_);
-  return step_.sensor_fault();
+  return with_step([](const ControlStep& step) { return step.sensor_fault(); });
 }
 
 FaultRecord Controller::sink_fault() const {
-  MutexLock lock(&mu_);
-  return step_.sink_fault();
+  return with_step([](const ControlStep& step) { return step.sink_fault(); });
 }
 
 FaultRecord Controller::tick_fault() const {
-  MutexLock lock(&mu_);
-  return step_.tick_fault();
+  return with_step([](const ControlStep& step) { return step.tick_fault(); });
 }
 
 int64_t Controller::dropped_records() const {
-  MutexLock lock(&mu_);
-  return step_.dropped_records();
+  return with_step([](const ControlStep& step) { return step.dropped_records(); });
 }
 
 }  // namespace betapool

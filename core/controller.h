@@ -25,6 +25,7 @@
 #ifndef BETAPOOL_CORE_CONTROLLER_H_
 #define BETAPOOL_CORE_CONTROLLER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -78,6 +79,9 @@ class Controller {
 
   // The snapshot the next tick would see if taken now, without asking the
   // policy or reading the sensor (cpu is the last reading). For metrics().
+  // Defined from a policy's decide() or a sink hook on the controller's
+  // thread (Executor::metrics() there is safe): it then returns the
+  // snapshot of the tick in progress. tick() from there is not allowed.
   ControllerSnapshot peek();
 
   const ScalingPolicy& policy() const { return *policy_; }
@@ -100,8 +104,17 @@ class Controller {
   const std::unique_ptr<ScalingPolicy> policy_;
   const std::unique_ptr<CpuSensor> sensor_;
 
+  // Runs f(step_) under mu_, or without locking again when this thread
+  // already holds it: a policy or sink (called by the step with mu_ held)
+  // may read the executor's metrics, and absl's Mutex is not reentrant.
+  template <class F>
+  auto with_step(F&& f) const ABSL_NO_THREAD_SAFETY_ANALYSIS;
+
   mutable Mutex mu_;
-  ControlStep step_ ABSL_GUARDED_BY(mu_);
+  mutable ControlStep step_ ABSL_GUARDED_BY(mu_);
+  // The thread holding mu_ (none when free). Only a thread's own store can
+  // equal its id, so relaxed order suffices.
+  mutable std::atomic<std::thread::id> holder_{};
 
   Mutex thread_mu_;
   std::thread thread_ ABSL_GUARDED_BY(thread_mu_);

@@ -23,8 +23,8 @@
 #include "lab/sim/scenario.h"
 #include "lab/sim/simulator.h"
 #include "policies/beta_veto_policy.h"
-#include "sensors/fake_cpu_sensor.h"
-#include "sensors/manual_task_clock.h"
+#include "testing/fake_cpu_sensor.h"
+#include "testing/manual_task_clock.h"
 
 namespace betapool {
 namespace {

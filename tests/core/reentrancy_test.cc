@@ -1,0 +1,139 @@
+// Policies and sinks that call back into their executor: Executor::metrics()
+// from decide() or a sink hook used to abort the process (the controller
+// held its mutex while calling them, and metrics() took it again).
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "betapool/executor_builder.h"
+#include "core/executor.h"
+#include "core/metrics_sink.h"
+#include "core/scaling_policy.h"
+#include "gtest/gtest.h"
+#include "tests/core/core_test_support.h"
+
+namespace betapool {
+namespace {
+
+using testing_support::eventually;
+
+// Reads the executor's metrics (and history) from inside decide(); holds.
+class MetricsReadingPolicy : public ScalingPolicy {
+ public:
+  explicit MetricsReadingPolicy(std::atomic<Executor*>* executor)
+      : executor_(executor) {}
+  std::string_view name() const noexcept override { return "reads_metrics"; }
+  ScalingDecision decide(const ControllerSnapshot& s) override {
+    if (Executor* ex = executor_->load()) {
+      const ExecutorMetrics m = ex->metrics();
+      seen_total = m.tasks_completed;
+      seen_target = m.target_thread_count;
+      (void)ex->decision_history();
+      (void)ex->controller().ticks();
+      nested = ex->controller().tick();
+      ++calls;
+    }
+    snapshot_total = s.total_completed;
+    return ScalingDecision::hold(s.current_workers, "read my own metrics");
+  }
+  std::atomic<Executor*>* executor_;
+  int64_t seen_total = -1;
+  int seen_target = -1;
+  int64_t snapshot_total = -2;
+  DecisionRecord nested;
+  std::atomic<int> calls{0};
+};
+
+// Reads the executor's metrics from every hook.
+class MetricsReadingSink : public MetricsSink {
+ public:
+  explicit MetricsReadingSink(std::atomic<Executor*>* executor)
+      : executor_(executor) {}
+  void on_task(const TaskMetrics&) override { read(); }
+  void on_tick(const ExperimentLogEntry&) override { read(); }
+  void on_decision(const DecisionRecord&) override { read(); }
+  void flush() override { read(); }
+  std::atomic<int> reads{0};
+
+ private:
+  void read() {
+    if (Executor* ex = executor_->load()) {
+      (void)ex->metrics();
+      ++reads;
+    }
+  }
+  std::atomic<Executor*>* executor_;
+};
+
+std::unique_ptr<Executor> build(std::atomic<Executor*>& slot,
+                                std::unique_ptr<MetricsReadingPolicy> policy,
+                                std::shared_ptr<MetricsSink> sink,
+                                bool manual) {
+  ExecutorBuilder b;
+  b.policy(std::move(policy))
+      .no_sensor()
+      .sink(std::move(sink))
+      .min_workers(2)
+      .max_workers(2)
+      .config([] {
+        ControllerConfig c;
+        c.monitor_interval = absl::Milliseconds(5);
+        return c;
+      }());
+  if (manual) b.manual_control();
+  auto ex = b.build();
+  EXPECT_TRUE(ex.ok()) << ex.status();
+  slot = ex->get();
+  return *std::move(ex);
+}
+
+TEST(ReentrancyTest, APolicyAndASinkMayReadTheirExecutorsMetricsInATick) {
+  std::atomic<Executor*> slot{nullptr};
+  auto policy = std::make_unique<MetricsReadingPolicy>(&slot);
+  MetricsReadingPolicy* p = policy.get();
+  auto sink = std::make_shared<MetricsReadingSink>(&slot);
+  auto ex = build(slot, std::move(policy), sink, /*manual=*/true);
+  for (int i = 0; i < 50; ++i) ex->submit([] {}).get();
+
+  const DecisionRecord d = ex->controller().tick();
+  EXPECT_EQ(p->calls.load(), 1);
+  // metrics() from decide() sees the snapshot being decided on.
+  EXPECT_EQ(p->seen_total, p->snapshot_total);
+  EXPECT_EQ(p->seen_total, 50);
+  EXPECT_EQ(p->seen_target, 2);
+  // A nested tick is refused and recorded, never run.
+  EXPECT_EQ(p->nested.reason, "tick() called from inside a tick: ignored");
+  EXPECT_EQ(ex->controller().tick_fault().count, 1);
+  EXPECT_EQ(ex->controller().ticks(), 1);
+  EXPECT_EQ(d.threads_after, 2);
+  // Every hook ran and read (on_task for each recorded task, then the
+  // tick's three), and nothing the tick collected was lost.
+  EXPECT_GE(sink->reads.load(), 3);
+  EXPECT_EQ(ex->metrics().tasks_completed, 50);
+  EXPECT_EQ(ex->decision_history().size(), 1u);
+  slot = nullptr;
+  ex->shutdown();
+}
+
+TEST(ReentrancyTest, TheBackgroundControllerSurvivesACallingBackPolicy) {
+  std::atomic<Executor*> slot{nullptr};
+  auto policy = std::make_unique<MetricsReadingPolicy>(&slot);
+  MetricsReadingPolicy* p = policy.get();
+  auto sink = std::make_shared<MetricsReadingSink>(&slot);
+  auto ex = build(slot, std::move(policy), sink, /*manual=*/false);
+  std::atomic<bool> stop{false};
+  // Another thread reads metrics concurrently, as a scraper would.
+  std::thread reader([&] {
+    while (!stop) (void)ex->metrics();
+  });
+  for (int i = 0; i < 200; ++i) ex->submit([] {}).get();
+  EXPECT_TRUE(eventually([&] { return p->calls.load() >= 3; }));
+  stop = true;
+  reader.join();
+  slot = nullptr;
+  ex->shutdown();
+  EXPECT_EQ(ex->metrics().tasks_completed, 200);
+}
+
+}  // namespace
+}  // namespace betapool
