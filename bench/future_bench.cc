@@ -13,9 +13,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "benchmark/benchmark.h"
 #include "bench/bench_support.h"
 #include "bench/peer_pools.h"
+#include "benchmark/benchmark.h"
 
 namespace betapool::bench {
 namespace {

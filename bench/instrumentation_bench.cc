@@ -17,8 +17,8 @@
 #include <cstdint>
 #include <deque>
 
-#include "benchmark/benchmark.h"
 #include "bench/bench_support.h"
+#include "benchmark/benchmark.h"
 #include "core/sync.h"
 #include "core/worker_meter.h"
 #include "sensors/thread_cpu_clock.h"

@@ -10,9 +10,9 @@
 //       --benchmark_report_aggregates_only=true
 #include <cstdint>
 
-#include "benchmark/benchmark.h"
 #include "bench/bench_support.h"
 #include "bench/peer_pools.h"
+#include "benchmark/benchmark.h"
 
 namespace betapool::bench {
 namespace {

@@ -13,8 +13,8 @@
 #include <cstdio>
 #include <thread>
 
-#include "benchmark/benchmark.h"
 #include "bench/bench_support.h"
+#include "benchmark/benchmark.h"
 #include "betapool/executor_builder.h"
 #include "policies/static_policy.h"
 

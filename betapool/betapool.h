@@ -9,13 +9,13 @@
 #ifndef BETAPOOL_BETAPOOL_BETAPOOL_H_
 #define BETAPOOL_BETAPOOL_BETAPOOL_H_
 
-#include "core/in_memory_sink.h"
-#include "core/metrics_collector.h"
 #include "betapool/builtins.h"
-#include "core/component_registry.h"
-#include "core/executor.h"
 #include "betapool/executor_builder.h"
 #include "betapool/thread_pool_executors.h"
+#include "core/component_registry.h"
+#include "core/executor.h"
+#include "core/in_memory_sink.h"
+#include "core/metrics_collector.h"
 #include "core/wait_accounting.h"
 #include "policies/beta_veto_policy.h"
 #include "policies/static_policy.h"

@@ -39,13 +39,13 @@
 #include <utility>
 #include <vector>
 
-#include "core/in_memory_sink.h"
-#include "core/metrics_collector.h"
 #include "core/controller.h"
 #include "core/controller_config.h"
 #include "core/cpu_sensor.h"
 #include "core/errors.h"
 #include "core/future.h"
+#include "core/in_memory_sink.h"
+#include "core/metrics_collector.h"
 #include "core/metrics_sink.h"
 #include "core/scaling_policy.h"
 #include "core/task_clock.h"

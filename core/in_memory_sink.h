@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "core/sync.h"
 #include "core/metrics_sink.h"
+#include "core/sync.h"
 
 namespace betapool {
 

@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "core/sync.h"
 #include "absl/time/time.h"
+#include "core/sync.h"
 #include "core/task_metrics.h"
 
 namespace betapool {

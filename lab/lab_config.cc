@@ -13,8 +13,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "core/component_registry.h"
 #include "betapool/executor_builder.h"
+#include "core/component_registry.h"
 #include "lab/workload_catalog.h"
 #include "sensors/proc_stat_sensor.h"
 

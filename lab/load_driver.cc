@@ -10,8 +10,8 @@
 #include <thread>
 #include <utility>
 
-#include "core/metrics_collector.h"
 #include "core/errors.h"
+#include "core/metrics_collector.h"
 #include "lab/poisson_arrival_generator.h"
 #include "lab/process_stats.h"
 #include "sensors/proc_stat_sensor.h"

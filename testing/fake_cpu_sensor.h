@@ -19,8 +19,8 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "core/sync.h"
 #include "core/cpu_sensor.h"
+#include "core/sync.h"
 
 namespace betapool {
 

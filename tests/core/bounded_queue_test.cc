@@ -8,9 +8,9 @@
 #include <thread>
 #include <vector>
 
+#include "betapool/executor_builder.h"
 #include "core/errors.h"
 #include "core/executor.h"
-#include "betapool/executor_builder.h"
 #include "core/sync.h"
 #include "core/worker_pool.h"
 #include "gmock/gmock.h"

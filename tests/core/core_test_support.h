@@ -11,8 +11,8 @@
 #include <memory>
 #include <thread>
 
-#include "core/executor.h"
 #include "betapool/executor_builder.h"
+#include "core/executor.h"
 #include "gtest/gtest.h"
 #include "policies/static_policy.h"
 

@@ -14,10 +14,10 @@
 #include <thread>
 #include <vector>
 
-#include "core/sync.h"
-#include "core/errors.h"
 #include "betapool/executor_builder.h"
 #include "betapool/thread_pool_executors.h"
+#include "core/errors.h"
+#include "core/sync.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/fake_cpu_sensor.h"

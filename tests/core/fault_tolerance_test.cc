@@ -11,10 +11,10 @@
 #include <thread>
 #include <vector>
 
-#include "core/errors.h"
-#include "core/executor.h"
 #include "betapool/executor_builder.h"
 #include "betapool/thread_pool_executors.h"
+#include "core/errors.h"
+#include "core/executor.h"
 #include "core/metrics_sink.h"
 #include "core/worker_pool.h"
 #include "gmock/gmock.h"

@@ -9,9 +9,9 @@
 #include <string>
 #include <thread>
 
+#include "betapool/executor_builder.h"
 #include "core/errors.h"
 #include "core/executor.h"
-#include "betapool/executor_builder.h"
 #include "core/future.h"
 #include "core/sync.h"
 #include "gmock/gmock.h"

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "betapool/executor_builder.h"
 #include "core/errors.h"
 #include "core/executor.h"
-#include "betapool/executor_builder.h"
 #include "core/sync.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

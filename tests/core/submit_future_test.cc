@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/errors.h"
 #include "betapool/executor_builder.h"
+#include "core/errors.h"
 #include "core/future.h"
 #include "core/sync.h"
 #include "gtest/gtest.h"

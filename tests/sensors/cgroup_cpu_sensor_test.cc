@@ -12,8 +12,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "core/component_registry.h"
 #include "betapool/executor_builder.h"
+#include "core/component_registry.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sensors/fixture_tree.h"

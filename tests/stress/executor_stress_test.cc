@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "betapool/builtins.h"
+#include "betapool/executor_builder.h"
 #include "core/component_registry.h"
 #include "core/errors.h"
-#include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 
 namespace betapool {

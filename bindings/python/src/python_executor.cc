@@ -4,11 +4,11 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "betapool/executor_builder.h"
 #include "bindings/python/src/executor_reaper.h"
 #include "bindings/python/src/logging_sink.h"
 #include "bindings/python/src/python_policy.h"
 #include "bindings/python/src/worker_gil.h"
-#include "betapool/executor_builder.h"
 
 namespace py = pybind11;
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "bindings/python/src/worker_gil.h"
 #include "betapool/builtins.h"
+#include "bindings/python/src/worker_gil.h"
 
 namespace py = pybind11;
 
