@@ -49,10 +49,10 @@ TEST(BetaVetoLockWaitSimTest, KeepsTheSeedsThroughputOnIoBoundWork) {
   // io_bound waits 30-70 ms per task for 1 ms of GIL-held CPU: while the
   // pool is small the GIL is rarely contended, the lock-wait share is small
   // beside beta, and the corrected rule grows the pool to hide the I/O as
-  // the seed's does; throughput stays within 3 % of the seed's. (Near 64
-  // threads the GIL nears saturation and the share grows: over a whole run
-  // the task means give a corrected beta of ~0.70, so it stops growing
-  // there rather than shrinking.)
+  // the seed's does; throughput stays within 3 % of the seed's. (The share
+  // grows as the GIL nears saturation: over a whole run the task means give
+  // a corrected beta of ~0.70, at the edge of beta_high, by the time the
+  // pool reaches max_workers.)
   const Scenario s = scenarios::io_bound();
   for (uint64_t seed : {1, 2, 3}) {
     const SimResult seed_rule = run(s, {}, seed);
