@@ -1,3 +1,7 @@
+// File: policies/beta_veto_policy.cc
+//
+// BetaVetoPolicy's decision flow (see the header) and the registration of
+// its two named configurations.
 #include "policies/beta_veto_policy.h"
 
 #include <algorithm>
