@@ -1,15 +1,38 @@
+// File: policies/beta_veto_policy.cc
+//
+// BetaVetoPolicy's decision flow (see the header) and the registration of
+// its two named configurations.
 #include "policies/beta_veto_policy.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "absl/strings/str_format.h"
 #include "core/component_registry.h"
 
 namespace betapool {
 
+namespace {
+
+constexpr std::string_view kName = "beta_veto";
+constexpr std::string_view kLockCorrectedName = "beta_veto_lock_corrected";
+
+BetaVetoOptions lock_corrected() {
+  BetaVetoOptions o;
+  o.lock_wait_correction = true;
+  return o;
+}
+
+}  // namespace
+
 BetaVetoPolicy::BetaVetoPolicy(ControllerConfig config, Options options)
     : config_(config), options_(options) {}
+
+std::string_view BetaVetoPolicy::name() const noexcept {
+  return options_.lock_wait_correction ? kLockCorrectedName : kName;
+}
 
 void BetaVetoPolicy::veto_growth(const CpuReading& cpu, int& step,
                                  std::string& reason) const {
@@ -48,7 +71,23 @@ ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
     return ScalingDecision::hold(current, "no recent tasks: no evidence");
   }
 
-  const double beta = s.window.avg_blocking_ratio;
+  // The beta the thresholds see, and how the reasons name it: the seed's
+  // window mean, or with the opt-in correction that mean minus the window's
+  // lock-wait share. No share (0, or NaN from a hostile snapshot) is no
+  // evidence of lock waiting, so nothing is subtracted and the text is the
+  // seed's.
+  double beta = s.window.avg_blocking_ratio;
+  std::string beta_text = absl::StrFormat("beta %.2f", beta);
+  const double lock_wait = s.window.avg_lock_wait_ratio;
+  if (options_.lock_wait_correction && lock_wait > 0.0) {
+    const double share = lock_wait > 1.0 ? 1.0 : lock_wait;
+    // std::clamp keeps a NaN beta NaN (no threshold then fires, as in the
+    // seed's flow); fmin/fmax would turn it into a number.
+    const double corrected = std::clamp(beta - share, 0.0, 1.0);
+    beta_text = absl::StrFormat("beta %.2f - lock wait %.2f = %.2f", beta,
+                                share, corrected);
+    beta = corrected;
+  }
   const std::optional<double> cpu = options_.cpu_signal == CpuSignal::kSystem
                                         ? s.cpu.system_percent
                                         : s.cpu.process_percent;
@@ -60,25 +99,25 @@ ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
   if (beta > config_.beta_high_threshold) {
     if (cpu && *cpu < config_.cpu_upper_threshold) {
       step = config_.scale_up_step;
-      reason = absl::StrFormat("beta %.2f > %.2f and cpu %s < %.0f%%", beta,
+      reason = absl::StrFormat("%s > %.2f and cpu %s < %.0f%%", beta_text,
                                config_.beta_high_threshold, cpu_text,
                                config_.cpu_upper_threshold);
       // The optional vetoes only ever turn this scale-up into a hold.
       veto_growth(s.cpu, step, reason);
     } else {
-      reason = absl::StrFormat("beta %.2f > %.2f but cpu %s", beta,
+      reason = absl::StrFormat("%s > %.2f but cpu %s", beta_text,
                                config_.beta_high_threshold, cpu_text);
     }
   } else if (beta < config_.beta_low_threshold) {
     step = -config_.scale_down_step;
-    reason = absl::StrFormat("GIL safety veto: beta %.2f < %.2f", beta,
+    reason = absl::StrFormat("GIL safety veto: %s < %.2f", beta_text,
                              config_.beta_low_threshold);
   } else if (cpu && *cpu > config_.cpu_upper_threshold) {
     step = -config_.scale_down_step;
-    reason = absl::StrFormat("cpu %s > %.0f%% (beta %.2f)", cpu_text,
-                             config_.cpu_upper_threshold, beta);
+    reason = absl::StrFormat("cpu %s > %.0f%% (%s)", cpu_text,
+                             config_.cpu_upper_threshold, beta_text);
   } else {
-    reason = absl::StrFormat("beta %.2f within [%.2f, %.2f], cpu %s", beta,
+    reason = absl::StrFormat("%s within [%.2f, %.2f], cpu %s", beta_text,
                              config_.beta_low_threshold,
                              config_.beta_high_threshold, cpu_text);
   }
@@ -97,9 +136,14 @@ ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
 }
 
 void register_beta_veto_policy(ComponentRegistryBuilder& builder) {
-  builder.add_policy("beta_veto", [](const ComponentContext& ctx) {
+  builder.add_policy(std::string(kName), [](const ComponentContext& ctx) {
     return std::make_unique<BetaVetoPolicy>(ctx.config);
   });
+  builder.add_policy(std::string(kLockCorrectedName),
+                     [](const ComponentContext& ctx) {
+                       return std::make_unique<BetaVetoPolicy>(
+                           ctx.config, lock_corrected());
+                     });
 }
 
 }  // namespace betapool

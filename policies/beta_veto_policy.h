@@ -19,12 +19,23 @@
 // beta is the window's mean per-task blocking ratio, exactly as the seed
 // computes it: it counts lock waiting as blocking, so on GIL-bound work with
 // many threads it reads high and this policy adds threads. That flaw is kept
-// on purpose (the policy is the paper's); see docs/policies.md.
+// on purpose (the policy is the paper's); see docs/policies.md. The opt-in
+// `lock_wait_correction` (BetaVetoOptions, off by default) removes it: the
+// beta compared in steps 4-6 is then beta minus the window's mean lock-wait
+// share (core/wait_accounting.h), so time spent queueing for a GIL or a hot
+// mutex no longer reads as I/O.
 //
 // Example:
 //   auto executor = betapool::ExecutorBuilder()
 //                       .policy<betapool::BetaVetoPolicy>()
 //                       .build();
+//   // The same rule with the lock-wait share subtracted from beta (also
+//   // registered as "beta_veto_lock_corrected"):
+//   betapool::BetaVetoOptions corrected;
+//   corrected.lock_wait_correction = true;
+//   auto gil_aware = betapool::ExecutorBuilder()
+//                        .policy<betapool::BetaVetoPolicy>(corrected)
+//                        .build();
 //
 // Thread safety: decide() from one thread at a time.
 #ifndef BETAPOOL_POLICIES_BETA_VETO_POLICY_H_
@@ -56,6 +67,16 @@ struct BetaVetoOptions {
   // not veto (the reason says it was unavailable). Values are 0-100.
   std::optional<double> max_pressure_some_percent;
   std::optional<double> max_throttled_percent;
+  // Off by default (the seed's beta). When set, the beta compared with the
+  // thresholds is the window's avg_blocking_ratio minus its
+  // avg_lock_wait_ratio, clamped to [0, 1]: the share of task time spent
+  // waiting for a serializing lock is not I/O, and more threads only
+  // lengthen that queue. A window without lock-wait evidence (share 0 or
+  // not a number) corrects nothing, and the reason then reads as the seed's;
+  // otherwise it shows the subtraction ("beta 0.94 - lock wait 0.84 =
+  // 0.10 < 0.30"). Only locks that report through core/wait_accounting.h
+  // are seen. The policy's name() becomes "beta_veto_lock_corrected".
+  bool lock_wait_correction = false;
 };
 
 class BetaVetoPolicy : public ScalingPolicy {
@@ -64,7 +85,7 @@ class BetaVetoPolicy : public ScalingPolicy {
 
   explicit BetaVetoPolicy(ControllerConfig config = {}, Options options = {});
 
-  std::string_view name() const noexcept override { return "beta_veto"; }
+  std::string_view name() const noexcept override;
   ScalingDecision decide(const ControllerSnapshot& snapshot) override;
 
   const ControllerConfig& config() const { return config_; }
@@ -78,7 +99,8 @@ class BetaVetoPolicy : public ScalingPolicy {
   absl::Duration last_change_ = absl::ZeroDuration();
 };
 
-// Registers "beta_veto" (built from the context's ControllerConfig).
+// Registers "beta_veto" and "beta_veto_lock_corrected" (the same with
+// lock_wait_correction), both built from the context's ControllerConfig.
 void register_beta_veto_policy(ComponentRegistryBuilder& builder);
 
 }  // namespace betapool

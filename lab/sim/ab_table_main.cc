@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
 
   const std::vector<betapool::AbCandidate> candidates = {
       betapool::AbCandidate::registered("beta_veto"),
+      betapool::AbCandidate::registered("beta_veto_lock_corrected"),
       betapool::AbCandidate::registered("hill_climbing"),
       betapool::AbCandidate::registered("bottleneck"),
   };
