@@ -64,7 +64,7 @@ struct SweepPoint {
 struct AdaptiveRun {
   std::vector<AdaptiveRow> rows;  // one per round, in order
   std::vector<TimelineRow> timeline;
-  std::vector<DecisionRow> decisions;
+  std::vector<Tagged<RunTags, DecisionRecord>> decisions;  // every tick
 };
 
 absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& config,

@@ -125,7 +125,14 @@ TEST(LabCommandTest, ShortCompareRunWritesTablesFilesAndPlot) {
   EXPECT_EQ(count_lines(out + "mixed_sweep.csv"), 3);  // header + 2 sizes
   EXPECT_EQ(count_lines(out + "mixed_adaptive.csv"), 3);  // header + 2 rounds
   EXPECT_GT(count_lines(out + "mixed_timeline.csv"), 1);
-  EXPECT_GT(count_lines(out + "mixed_decisions.csv"), 0);
+  // Every tick of both rounds: the run's tags, then every DecisionRecord field.
+  const std::string decisions = slurp(out + "mixed_decisions.csv");
+  EXPECT_EQ(decisions.rfind("workload,repetition,t,candidate,timestamp,threads_before,", 0),
+            0u) << decisions.substr(0, 200);
+  EXPECT_THAT(decisions, HasSubstr(",tasks_completed,pressure_some_percent,throttled_percent,"
+                                   "effective_cpus,busy_workers,interval_completed\n"));
+  EXPECT_THAT(decisions, ContainsRegex("\nmixed,1,[0-9.e-]+,beta_veto,"));
+  EXPECT_THAT(decisions, ContainsRegex("\nmixed,2,[0-9.e-]+,beta_veto,"));
   EXPECT_TRUE(std::filesystem::exists(out + "mixed.gp"));
   // The paired protocol: its table, every window in order, the summary.
   EXPECT_THAT(r.out, HasSubstr("Paired protocol: 2 round(s)"));
