@@ -17,9 +17,6 @@
 #include <cstdint>
 #include <string>
 
-#include "collectors/record_fields.h"
-#include "core/scaling_decision.h"
-
 namespace betapool {
 
 struct SweepRow {

@@ -34,6 +34,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "collectors/record_fields.h"
+#include "core/scaling_decision.h"
 #include "lab/lab_config.h"
 #include "lab/lab_records.h"
 #include "lab/measurement_protocol.h"

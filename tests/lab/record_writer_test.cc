@@ -1,3 +1,4 @@
+// lab/record_writer.h: CSV and JSON lines files of flat and tagged rows.
 #include "lab/record_writer.h"
 
 #include <array>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/scaling_decision.h"
 #include "gtest/gtest.h"
 #include "lab/lab_records.h"
 
