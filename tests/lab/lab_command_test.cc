@@ -1,6 +1,7 @@
 // Runs the built betapool-lab binary: its command-line errors, and one short
 // end-to-end run of each command (a few seconds in all).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -34,11 +35,32 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
+// Every scratch directory this process made, removed when the tests end (the
+// per-process names would otherwise pile up in /tmp).
+std::vector<std::filesystem::path>& scratch_dirs() {
+  static std::vector<std::filesystem::path> dirs;
+  return dirs;
+}
+
+class ScratchCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    for (const auto& dir : scratch_dirs()) std::filesystem::remove_all(dir);
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kScratchCleanup =
+    ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
+
+// Per process: TempDir() is /tmp for everyone, and two checkouts running
+// this test at once must not delete each other's files.
 std::string scratch_dir(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                                    ("betapool_lab_" + name);
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) /
+      ("betapool_lab_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  scratch_dirs().push_back(dir);
   return dir.string();
 }
 
