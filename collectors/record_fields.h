@@ -7,6 +7,12 @@
 // has no field names, hence `kFieldNames`; `record_field_count<T>()`
 // static_asserts that the list and the struct agree, so they cannot drift.
 //
+// `Tagged<Tags, Record>` writes a record with context columns in front of it
+// (a run's workload and round before each DecisionRecord) without restating
+// the record's fields: its columns are Tags' names then Record's names, each
+// part checked against Boost.PFR on its own, and a name used by both parts
+// fails to compile (a JSON object cannot hold a key twice).
+//
 // Value rules (the same for every record):
 //  - double: shortest text that reads back to the same value (std::to_chars);
 //    NaN ("unavailable") is an empty CSV cell and JSON null; +-infinity is
@@ -25,12 +31,22 @@
 //   betapool::append_csv_row(out, record);
 //   betapool::append_json_object(out, record, "decision");  // {"type":"decision",...}
 //
+//   struct RunTags {
+//     std::string workload;
+//     static constexpr std::array<const char*, 1> kFieldNames{"workload"};
+//   };
+//   betapool::append_csv_header<betapool::Tagged<RunTags, DecisionRecord>>(out);
+//   // workload,timestamp,threads_before,...
+//   betapool::append_csv_row(out, betapool::Tagged<RunTags, DecisionRecord>{
+//                                     {"mixed"}, record});
+//
 // Thread safety: stateless functions; safe from any thread.
 #ifndef BETAPOOL_COLLECTORS_RECORD_FIELDS_H_
 #define BETAPOOL_COLLECTORS_RECORD_FIELDS_H_
 
 #include <boost/pfr.hpp>
 
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <string>
@@ -51,6 +67,72 @@ constexpr std::size_t record_field_count() {
   static_assert(T::kFieldNames.size() == boost::pfr::tuple_size_v<T>,
                 "kFieldNames must name every field of the record, in order");
   return T::kFieldNames.size();
+}
+
+// A record written after its tags: `tags`' fields first, then `record`'s.
+// Record may itself be a Tagged, so tags can be layered.
+template <FieldNamedRecord Tags, class Record>
+struct Tagged {
+  Tags tags;
+  Record record;
+};
+
+namespace internal {
+template <class T>
+inline constexpr bool kIsTagged = false;
+template <class Tags, class Record>
+inline constexpr bool kIsTagged<Tagged<Tags, Record>> = true;
+}  // namespace internal
+
+// What the functions below write: a FieldNamedRecord or a Tagged of them.
+template <class T>
+concept WritableRecord = FieldNamedRecord<T> || internal::kIsTagged<T>;
+
+namespace internal {
+
+// `a` followed by `b`.
+template <std::size_t N, std::size_t M>
+constexpr std::array<std::string_view, N + M> concat_names(
+    const std::array<std::string_view, N>& a,
+    const std::array<std::string_view, M>& b) {
+  std::array<std::string_view, N + M> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = a[i];
+  for (std::size_t i = 0; i < M; ++i) out[N + i] = b[i];
+  return out;
+}
+
+// True when no name appears twice.
+template <std::size_t N>
+constexpr bool distinct_names(const std::array<std::string_view, N>& names) {
+  for (std::size_t i = 0; i < N; ++i) {
+    for (std::size_t j = i + 1; j < N; ++j) {
+      if (names[i] == names[j]) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace internal
+
+// The column names of T in order (for a Tagged: the tags', then the
+// record's); fails to compile when a part's kFieldNames and struct differ or
+// when the tags and the record share a name.
+template <WritableRecord T>
+constexpr auto record_field_names() {
+  if constexpr (FieldNamedRecord<T>) {
+    std::array<std::string_view, record_field_count<T>()> names{};
+    for (std::size_t i = 0; i < names.size(); ++i) names[i] = T::kFieldNames[i];
+    return names;
+  } else {
+    using Record = decltype(T::record);
+    static_assert(WritableRecord<Record>,
+                  "a Tagged record must carry kFieldNames or be Tagged itself");
+    constexpr auto names = internal::concat_names(
+        record_field_names<decltype(T::tags)>(), record_field_names<Record>());
+    static_assert(internal::distinct_names(names),
+                  "a tag must not share a name with a field of the record");
+    return names;
+  }
 }
 
 namespace internal {
@@ -93,50 +175,63 @@ void append_field(std::string& out, const V& v, bool json) {
   }
 }
 
+// Calls f(value) for each field of `row`, in column order.
+template <WritableRecord T, class F>
+void for_each_value(const T& row, F& f) {
+  if constexpr (FieldNamedRecord<T>) {
+    boost::pfr::for_each_field(row, [&](const auto& value) { f(value); });
+  } else {
+    for_each_value(row.tags, f);
+    for_each_value(row.record, f);
+  }
+}
+
 }  // namespace internal
 
 // Appends "name1,name2,...\n".
-template <FieldNamedRecord T>
+template <WritableRecord T>
 void append_csv_header(std::string& out) {
-  constexpr std::size_t n = record_field_count<T>();
-  for (std::size_t i = 0; i < n; ++i) {
+  constexpr auto names = record_field_names<T>();
+  for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out.push_back(',');
-    internal::append_csv_value(out, std::string_view(T::kFieldNames[i]));
+    internal::append_csv_value(out, names[i]);
   }
   out.push_back('\n');
 }
 
-// Appends one CSV line for `record`, columns in kFieldNames order.
-template <FieldNamedRecord T>
+// Appends one CSV line for `record`, columns in record_field_names order.
+template <WritableRecord T>
 void append_csv_row(std::string& out, const T& record) {
-  record_field_count<T>();
-  boost::pfr::for_each_field(record, [&](const auto& value, std::size_t i) {
-    if (i > 0) out.push_back(',');
+  record_field_names<T>();
+  bool first = true;
+  auto cell = [&](const auto& value) {
+    if (!first) out.push_back(',');
+    first = false;
     internal::append_field(out, value, /*json=*/false);
-  });
+  };
+  internal::for_each_value(record, cell);
   out.push_back('\n');
 }
 
 // Appends one JSON object (no newline). When `type` is not empty it comes
 // first as "type":"<type>", so records of several kinds can share a stream.
-template <FieldNamedRecord T>
+template <WritableRecord T>
 void append_json_object(std::string& out, const T& record,
                         std::string_view type = {}) {
-  record_field_count<T>();
+  constexpr auto names = record_field_names<T>();
   out.push_back('{');
-  bool first = true;
   if (!type.empty()) {
     out += "\"type\":";
     internal::append_json_value(out, type);
-    first = false;
   }
-  boost::pfr::for_each_field(record, [&](const auto& value, std::size_t i) {
-    if (!first) out.push_back(',');
-    first = false;
-    internal::append_json_value(out, std::string_view(T::kFieldNames[i]));
+  std::size_t i = 0;
+  auto member = [&](const auto& value) {
+    if (i > 0 || !type.empty()) out.push_back(',');
+    internal::append_json_value(out, names[i++]);
     out.push_back(':');
     internal::append_field(out, value, /*json=*/true);
-  });
+  };
+  internal::for_each_value(record, member);
   out.push_back('}');
 }
 

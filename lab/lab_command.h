@@ -7,7 +7,10 @@
 //   <prefix>_sweep.csv       one row per static pool measurement
 //   <prefix>_adaptive.csv    one row per adaptive run
 //   <prefix>_timeline.csv    the adaptive thread count every 0.25 s
-//   <prefix>_decisions.csv   every controller tick of the adaptive runs
+//   <prefix>_decisions.csv   every controller tick of the adaptive runs: the
+//                            run (workload, repetition, t since the load
+//                            started, candidate label), then every field of
+//                            core's DecisionRecord
 //   <prefix>_protocol.csv    every window of the paired protocol, in order
 //   <prefix>_comparison.csv  per adaptive executor: % of the paired best
 //                            static, median, range and verdict

@@ -3,7 +3,9 @@
 // The rows betapool-lab writes (CSV or JSON lines through
 // lab/record_writer.h): one SweepRow per static-pool measurement, one
 // AdaptiveRow per adaptive run, its thread count over time (TimelineRow)
-// and its controller decisions (DecisionRow). Each carries `kFieldNames`,
+// and its controller decisions (core's DecisionRecord written after the
+// run's RunTags as a Tagged<RunTags, DecisionRecord>, so every field the
+// controller records reaches the file). Each carries `kFieldNames`,
 // checked against Boost.PFR's field count where rows are written.
 //
 // Units: seconds, tasks per second, milliseconds for latencies, percent for
@@ -138,30 +140,17 @@ struct TimelineRow {
       "threads",  "target",  "throughput", "completed"};
 };
 
-// A controller tick of an adaptive run (core's DecisionRecord, tagged).
-struct DecisionRow {
+// Which run a controller tick belongs to, written before its DecisionRecord.
+// The record's own `policy` is the policy's name; `candidate` is the
+// configuration's label (two candidates may run the same policy).
+struct RunTags {
   std::string workload;
   int repetition = 0;
   double t = 0.0;  // seconds since the load started
-  int threads_before = 0;
-  int requested = 0;
-  int threads_after = 0;
-  std::string decision;
-  std::string reason;
-  double blocking_ratio = 0.0;
-  double lock_wait_ratio = 0.0;
-  double cpu_percent = 0.0;
-  double process_cpu_percent = 0.0;
-  double throughput = 0.0;
-  int64_t queue_depth = 0;
-  std::string policy;
+  std::string candidate;
 
-  static constexpr std::array<const char*, 15> kFieldNames{
-      "workload",       "repetition",      "t",
-      "threads_before", "requested",       "threads_after",
-      "decision",       "reason",          "blocking_ratio",
-      "lock_wait_ratio", "cpu_percent",    "process_cpu_percent",
-      "throughput",     "queue_depth",     "policy"};
+  static constexpr std::array<const char*, 4> kFieldNames{
+      "workload", "repetition", "t", "candidate"};
 };
 
 }  // namespace betapool

@@ -270,23 +270,7 @@ absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
     if (d.decision == "scale_down") ++row.scale_downs;
     if (d.decision == "hold") ++row.holds;
     if (d.threads_after != d.threads_before) row.last_change_s = t;
-    DecisionRow dr;
-    dr.workload = c.workload;
-    dr.repetition = round;
-    dr.t = t;
-    dr.threads_before = d.threads_before;
-    dr.requested = d.requested;
-    dr.threads_after = d.threads_after;
-    dr.decision = d.decision;
-    dr.reason = d.reason;
-    dr.blocking_ratio = d.blocking_ratio;
-    dr.lock_wait_ratio = d.lock_wait_ratio;
-    dr.cpu_percent = d.cpu_percent;
-    dr.process_cpu_percent = d.process_cpu_percent;
-    dr.throughput = d.throughput;
-    dr.queue_depth = d.queue_depth;
-    dr.policy = label;
-    out.decisions.push_back(std::move(dr));
+    out.decisions.push_back({{c.workload, round, t, label}, d});
   }
   for (const auto& [pattern, count] : reasons) {
     const double share = static_cast<double>(count) / r.decisions.size();

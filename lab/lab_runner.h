@@ -34,6 +34,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "collectors/record_fields.h"
+#include "core/scaling_decision.h"
 #include "lab/lab_config.h"
 #include "lab/lab_records.h"
 #include "lab/measurement_protocol.h"
@@ -64,7 +66,7 @@ struct SweepPoint {
 struct AdaptiveRun {
   std::vector<AdaptiveRow> rows;  // one per round, in order
   std::vector<TimelineRow> timeline;
-  std::vector<DecisionRow> decisions;
+  std::vector<Tagged<RunTags, DecisionRecord>> decisions;  // every tick
 };
 
 absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& config,

@@ -4,7 +4,9 @@
 // through Boost.PFR: the fields are read from the struct itself, and the
 // header names from its `kFieldNames` list, whose length is checked against
 // boost::pfr::tuple_size_v at compile time so the two cannot drift apart
-// (Boost 1.81's PFR has no field names of its own).
+// (Boost 1.81's PFR has no field names of its own). A `Tagged<Tags, Record>`
+// row (collectors/record_fields.h) writes its tags' columns, then its
+// record's.
 //
 // Values are formatted by collectors/record_fields.h, the same rules as the
 // executor's metrics sinks (NaN: an empty CSV cell / JSON null; strings
@@ -44,7 +46,7 @@ absl::Status write_text_file(const std::string& path, const std::string& text);
 }  // namespace internal
 
 // The CSV header line (no newline).
-template <FieldNamedRecord T>
+template <WritableRecord T>
 std::string csv_header() {
   std::string out;
   append_csv_header<T>(out);
@@ -53,7 +55,7 @@ std::string csv_header() {
 }
 
 // One record as a CSV row or a JSON object (no newline).
-template <FieldNamedRecord T>
+template <WritableRecord T>
 std::string format_record(const T& record, RecordFormat format) {
   std::string out;
   if (format == RecordFormat::kCsv) {
@@ -66,7 +68,7 @@ std::string format_record(const T& record, RecordFormat format) {
 }
 
 // Writes every record (CSV with a header line) to `path`.
-template <FieldNamedRecord T>
+template <WritableRecord T>
 absl::Status write_records(const std::string& path, RecordFormat format,
                            const std::vector<T>& records) {
   std::string text;

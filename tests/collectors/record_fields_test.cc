@@ -1,7 +1,8 @@
 // collectors/record_fields.h: every record type is writable as CSV and
 // JSON, values read back exactly (doubles shortest round-trip, NaN as
 // empty/null), and strings with commas, quotes, line breaks, control
-// characters and invalid UTF-8 stay parseable.
+// characters and invalid UTF-8 stay parseable; a Tagged record writes its
+// tags' columns, then its record's.
 #include "collectors/record_fields.h"
 
 #include <boost/json/src.hpp>
@@ -216,6 +217,91 @@ TEST(RecordFieldsTest, TaskMetricsRoundTrip) {
   expect_same_record(
       m, record_from_json<TaskMetrics>(boost::json::parse(json).as_object()),
       DoubleMatch::kWithinOneUlp);
+}
+
+// Tags and a record for the Tagged tests: the record's fields are not
+// restated anywhere in the row type.
+struct RunTag {
+  std::string workload;
+  int round = 0;
+  static constexpr std::array<const char*, 2> kFieldNames{"workload", "round"};
+};
+
+struct Point {
+  double x = 0.0;
+  std::string label;
+  static constexpr std::array<const char*, 2> kFieldNames{"x", "label"};
+};
+
+struct HostTag {
+  std::string host;
+  static constexpr std::array<const char*, 1> kFieldNames{"host"};
+};
+
+using TaggedPoint = Tagged<RunTag, Point>;
+
+static_assert(WritableRecord<TaggedPoint>);
+static_assert(!FieldNamedRecord<TaggedPoint>);
+static_assert(record_field_names<TaggedPoint>().size() == 4);
+static_assert(record_field_names<Tagged<RunTag, DecisionRecord>>().size() ==
+              2 + DecisionRecord::kFieldNames.size());
+
+TaggedPoint tricky_tagged_point() {
+  return {{"a,b", 3}, {kNaN, "say \"hi\""}};
+}
+
+TEST(RecordFieldsTest, TaggedCsvIsTheTagsThenTheRecord) {
+  std::string out;
+  append_csv_header<TaggedPoint>(out);
+  EXPECT_EQ(out, "workload,round,x,label\n");
+  out.clear();
+  append_csv_row(out, tricky_tagged_point());
+  EXPECT_EQ(out, "\"a,b\",3,,\"say \"\"hi\"\"\"\n");
+}
+
+TEST(RecordFieldsTest, TaggedJsonHoldsBothSetsOfKeys) {
+  std::string out;
+  append_json_object(out, tricky_tagged_point());
+  EXPECT_EQ(out,
+            "{\"workload\":\"a,b\",\"round\":3,\"x\":null,"
+            "\"label\":\"say \\\"hi\\\"\"}");
+  out.clear();
+  append_json_object(out, tricky_tagged_point(), "point");
+  EXPECT_EQ(out.rfind("{\"type\":\"point\",\"workload\":\"a,b\",", 0), 0u) << out;
+}
+
+TEST(RecordFieldsTest, TagsCanBeLayered) {
+  using Layered = Tagged<HostTag, TaggedPoint>;
+  const Layered row{{"h1"}, tricky_tagged_point()};
+  std::string out;
+  append_csv_header<Layered>(out);
+  append_csv_row(out, row);
+  EXPECT_EQ(out, "host,workload,round,x,label\nh1,\"a,b\",3,,\"say \"\"hi\"\"\"\n");
+}
+
+TEST(RecordFieldsTest, TaggedDecisionRecordRoundTrips) {
+  const DecisionRecord d = tricky_decision();
+  using TaggedDecision = Tagged<RunTag, DecisionRecord>;
+  const TaggedDecision row{{"mixed", 2}, d};
+  std::string csv;
+  append_csv_header<TaggedDecision>(csv);
+  append_csv_row(csv, row);
+  const auto rows = parse_csv(csv);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(rows[1].size(), 2 + DecisionRecord::kFieldNames.size());
+  EXPECT_EQ(rows[0][0], "workload");
+  EXPECT_EQ(rows[0][2], "timestamp");
+  EXPECT_EQ(rows[1][0], "mixed");
+  EXPECT_EQ(rows[1][1], "2");
+  const std::vector<std::string> record_cells(rows[1].begin() + 2, rows[1].end());
+  expect_same_record(d, record_from_cells<DecisionRecord>(record_cells));
+  std::string json;
+  append_json_object(json, row);
+  const boost::json::object o = boost::json::parse(json).as_object();
+  EXPECT_EQ(o.at("workload").as_string(), "mixed");
+  EXPECT_EQ(o.at("round").as_int64(), 2);
+  EXPECT_EQ(o.size(), 2 + DecisionRecord::kFieldNames.size());
+  expect_same_record(d, record_from_json<DecisionRecord>(o), DoubleMatch::kWithinOneUlp);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Runs the built betapool-lab binary: its command-line errors, and one short
 // end-to-end run of each command (a few seconds in all).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -34,11 +35,32 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
+// Every scratch directory this process made, removed when the tests end (the
+// per-process names would otherwise pile up in /tmp).
+std::vector<std::filesystem::path>& scratch_dirs() {
+  static std::vector<std::filesystem::path> dirs;
+  return dirs;
+}
+
+class ScratchCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    for (const auto& dir : scratch_dirs()) std::filesystem::remove_all(dir);
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kScratchCleanup =
+    ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
+
+// Per process: TempDir() is /tmp for everyone, and two checkouts running
+// this test at once must not delete each other's files.
 std::string scratch_dir(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                                    ("betapool_lab_" + name);
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) /
+      ("betapool_lab_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  scratch_dirs().push_back(dir);
   return dir.string();
 }
 
@@ -125,7 +147,14 @@ TEST(LabCommandTest, ShortCompareRunWritesTablesFilesAndPlot) {
   EXPECT_EQ(count_lines(out + "mixed_sweep.csv"), 3);  // header + 2 sizes
   EXPECT_EQ(count_lines(out + "mixed_adaptive.csv"), 3);  // header + 2 rounds
   EXPECT_GT(count_lines(out + "mixed_timeline.csv"), 1);
-  EXPECT_GT(count_lines(out + "mixed_decisions.csv"), 0);
+  // Every tick of both rounds: the run's tags, then every DecisionRecord field.
+  const std::string decisions = slurp(out + "mixed_decisions.csv");
+  EXPECT_EQ(decisions.rfind("workload,repetition,t,candidate,timestamp,threads_before,", 0),
+            0u) << decisions.substr(0, 200);
+  EXPECT_THAT(decisions, HasSubstr(",tasks_completed,pressure_some_percent,throttled_percent,"
+                                   "effective_cpus,busy_workers,interval_completed\n"));
+  EXPECT_THAT(decisions, ContainsRegex("\nmixed,1,[0-9.e-]+,beta_veto,"));
+  EXPECT_THAT(decisions, ContainsRegex("\nmixed,2,[0-9.e-]+,beta_veto,"));
   EXPECT_TRUE(std::filesystem::exists(out + "mixed.gp"));
   // The paired protocol: its table, every window in order, the summary.
   EXPECT_THAT(r.out, HasSubstr("Paired protocol: 2 round(s)"));

@@ -1,3 +1,4 @@
+// lab/record_writer.h: CSV and JSON lines files of flat and tagged rows.
 #include "lab/record_writer.h"
 
 #include <array>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/scaling_decision.h"
 #include "gtest/gtest.h"
 #include "lab/lab_records.h"
 
@@ -64,6 +66,33 @@ TEST(RecordWriterTest, WritesFilesOneRowPerRecord) {
   const auto j = lines(jsonl);
   ASSERT_EQ(j.size(), 3u);
   EXPECT_NE(j[1].find("\"threads\":16"), std::string::npos) << j[1];
+}
+
+TEST(RecordWriterTest, DecisionRowsAreTheRunTagsThenTheWholeDecisionRecord) {
+  const std::string header = csv_header<Tagged<RunTags, DecisionRecord>>();
+  EXPECT_EQ(header.rfind("workload,repetition,t,candidate,timestamp,threads_before,", 0), 0u)
+      << header;
+  EXPECT_TRUE(header.ends_with(",busy_workers,interval_completed")) << header;
+  DecisionRecord d;
+  d.timestamp = 0.5;
+  d.decision = "hold";
+  d.reason = "cpu, \"busy\"";
+  d.blocking_ratio = NAN;
+  d.policy = "beta_veto";
+  d.busy_workers = 3;
+  d.interval_completed = 17;
+  const Tagged<RunTags, DecisionRecord> row{{"mixed", 2, 1.5, "beta_veto(a=1)"}, d};
+  const std::string csv = format_record(row, RecordFormat::kCsv);
+  EXPECT_EQ(csv.rfind("mixed,2,1.5,beta_veto(a=1),0.5,0,0,0,hold,\"cpu, \"\"busy\"\"\",,", 0),
+            0u) << csv;
+  EXPECT_TRUE(csv.ends_with(",3,17")) << csv;
+  const std::string json = format_record(row, RecordFormat::kJsonLines);
+  EXPECT_EQ(json.rfind("{\"workload\":\"mixed\",\"repetition\":2,\"t\":1.5,"
+                       "\"candidate\":\"beta_veto(a=1)\",\"timestamp\":0.5,", 0),
+            0u) << json;
+  EXPECT_NE(json.find("\"blocking_ratio\":null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"policy\":\"beta_veto\""), std::string::npos) << json;
+  EXPECT_TRUE(json.ends_with("\"busy_workers\":3,\"interval_completed\":17}")) << json;
 }
 
 TEST(RecordWriterTest, UnwritablePathIsAnErrorNamingIt) {
