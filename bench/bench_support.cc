@@ -66,6 +66,14 @@ void Completions::wait_until(int64_t target) {
   }
 }
 
+void RoundTripSamples::report(benchmark::State& state) {
+  if (samples_.empty()) return;
+  std::sort(samples_.begin(), samples_.end());
+  state.counters["p50_ns"] = static_cast<double>(samples_[samples_.size() / 2]);
+  state.counters["p99_ns"] =
+      static_cast<double>(samples_[samples_.size() * 99 / 100]);
+}
+
 void burn(int64_t iterations) noexcept {
   uint64_t x = 0x9E3779B97F4A7C15ull;
   for (int64_t i = 0; i < iterations; ++i) {

@@ -5,6 +5,8 @@
 //    thread increments its own padded slot), so detecting "all N tasks ran"
 //    costs every pool the same ~1 ns per task instead of a contended atomic;
 //  - `burn` / `calibrated_iterations`: a fixed amount of CPU work (~1 us);
+//  - `RoundTripSamples`: individual round-trip times of one repetition,
+//    reported as the p50_ns / p99_ns counters;
 //  - `make_betapool`: our executor as the benchmarks run it (BetaVetoPolicy
 //    ticking every 100 ms with the /proc/stat sensor and the real thread-CPU
 //    clock, i.e. the adaptive controller and the instrumentation on);
@@ -20,8 +22,10 @@
 #include <cstdint>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
+#include "benchmark/benchmark.h"
 #include "core/executor.h"
 
 namespace betapool::bench {
@@ -42,6 +46,24 @@ void burn(int64_t iterations) noexcept;
 // Iterations of burn() that take about `target` of CPU time on this
 // machine (median of several runs, timed with the thread's CPU clock).
 int64_t calibrated_iterations(absl::Duration target);
+
+// Collects the nanoseconds of individual round trips (the first 2^20 of a
+// repetition; later ones are timed by the benchmark loop but not kept) and
+// sets the counters p50_ns and p99_ns. Not thread-safe: the producer owns it.
+class RoundTripSamples {
+ public:
+  RoundTripSamples() { samples_.reserve(kMaxSamples); }
+  void add(int64_t ns) {
+    if (samples_.size() < kMaxSamples) samples_.push_back(ns);
+  }
+  // Sorts the samples and sets state.counters["p50_ns"] and ["p99_ns"];
+  // sets nothing when no sample was taken.
+  void report(benchmark::State& state);
+
+ private:
+  static constexpr std::size_t kMaxSamples = std::size_t{1} << 20;
+  std::vector<int64_t> samples_;
+};
 
 // Options for make_betapool.
 struct BetapoolSetup {

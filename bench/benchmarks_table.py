@@ -86,6 +86,53 @@ def round_trip_table(runs):
     return "\n".join(lines)
 
 
+def foreign_waiter_table(runs):
+    """foreign_waiter/<waiter>/<pool>/workers:W/hog:H -> one table per
+    (hog, waiter): p50 (p99) per pool and worker count, fastest p50 in bold,
+    and betapool's p50 over the best peer's (bare WorkerPools are not
+    peers: they are betapool's own pool without the executor)."""
+    cells = defaultdict(dict)  # (hog, waiter) -> {(pool, workers): b}
+    for name, b in runs.items():
+        parts = [p for p in name.split("/") if p != "real_time"]
+        if parts[0] != "foreign_waiter" or "p50_ns" not in b:
+            continue
+        args = dict(p.split(":", 1) for p in parts[3:])
+        cells[(int(args["hog"]), parts[1])][(parts[2], int(args["workers"]))] = b
+    lines = []
+    for (hog, waiter), table in sorted(cells.items()):
+        pools = sorted({p for p, _ in table})
+        workers = sorted({w for _, w in table})
+        lines.append(f"\n**Foreign waiter: {waiter}, hog {hog}** (median over "
+                     "repetitions of each repetition's p50, and of its p99, us)\n")
+        lines.append("| pool | " + " | ".join(f"{w} workers" for w in workers)
+                     + " |")
+        lines.append("|---|" + "---:|" * len(workers))
+        best = {w: min(b["p50_ns"] for (p, ww), b in table.items() if ww == w)
+                for w in workers}
+        for pool in pools:
+            row = []
+            for w in workers:
+                b = table.get((pool, w))
+                if b is None:
+                    row.append("")
+                    continue
+                p50 = f"{b['p50_ns'] / 1e3:.1f}"
+                if b["p50_ns"] == best[w]:
+                    p50 = f"**{p50}**"
+                row.append(f"{p50} ({b['p99_ns'] / 1e3:.0f})")
+            lines.append(f"| {pool} | " + " | ".join(row) + " |")
+        ratio = []
+        for w in workers:
+            ours = table.get((OURS, w))
+            peers = [b["p50_ns"] for (p, ww), b in table.items()
+                     if ww == w and p != OURS and not p.startswith("worker_pool")]
+            ratio.append(f"{ours['p50_ns'] / min(peers):.2f}x"
+                         if ours and peers else "")
+        lines.append("| betapool p50 / best peer p50 | " + " | ".join(ratio)
+                     + " |")
+    return "\n".join(lines)
+
+
 def counters_table(runs, title, keys, prefix=""):
     def order(name):
         # resize_step/threads:64 before threads:512: numbers sort numerically.
@@ -155,6 +202,8 @@ def main(paths):
             print(throughput_table(runs, "Throughput"))
         if "round_trip/" in names:
             print(round_trip_table(runs))
+        if "foreign_waiter/" in names:
+            print(foreign_waiter_table(runs))
         if "task_loop" in names or "clock/" in names:
             print(clock_table(runs))
             print(meter_cost_table(runs))

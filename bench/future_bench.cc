@@ -8,7 +8,6 @@
 //   build-bench/bench/future_bench --benchmark_repetitions=9
 //       --benchmark_enable_random_interleaving=true
 //       --benchmark_report_aggregates_only=true
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -58,27 +57,17 @@ void BM_SubmitThenGetAll(benchmark::State& state) {
 template <class Pool>
 void BM_RoundTrip(benchmark::State& state) {
   Pool pool(kWorkers);
-  std::vector<int64_t> samples;
-  samples.reserve(1 << 20);
+  RoundTripSamples samples;
   in_pool_context(pool, [&] {
     for (auto _ : state) {
       const auto t0 = std::chrono::steady_clock::now();
       benchmark::DoNotOptimize(pool.submit([] { return 1; }).get());
       const auto t1 = std::chrono::steady_clock::now();
-      if (samples.size() < samples.capacity()) {
-        samples.push_back(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0)
-                .count());
-      }
+      samples.add(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
     }
   });
-  if (!samples.empty()) {
-    std::sort(samples.begin(), samples.end());
-    state.counters["p50_ns"] =
-        static_cast<double>(samples[samples.size() / 2]);
-    state.counters["p99_ns"] =
-        static_cast<double>(samples[samples.size() * 99 / 100]);
-  }
+  samples.report(state);
 }
 
 #define FUTURE_BENCH(Pool)                                           \
