@@ -14,6 +14,7 @@
 #include "policies/beta_veto_policy.h"
 #include "testing/fake_cpu_sensor.h"
 #include "testing/manual_task_clock.h"
+#include "tests/policies/beta_veto_snapshots.h"
 
 namespace betapool {
 namespace {
@@ -21,16 +22,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Past warm-up and stabilization, 8 workers in [2, 16].
 ControllerSnapshot snapshot(double beta, double lock_wait, double cpu) {
-  ControllerSnapshot s;
-  s.now = absl::Seconds(10);
-  s.current_workers = 8;
-  s.min_workers = 2;
-  s.max_workers = 16;
-  s.total_completed = 500;
-  s.window.task_count = 100;
-  s.window.avg_blocking_ratio = beta;
+  ControllerSnapshot s = testing_support::steady_beta_veto_snapshot(beta);
   s.window.avg_lock_wait_ratio = lock_wait;
   s.cpu.system_percent = cpu;
   s.cpu.process_percent = cpu;
