@@ -26,20 +26,20 @@ class MetricsReadingPolicy : public ScalingPolicy {
   ScalingDecision decide(const ControllerSnapshot& s) override {
     if (Executor* ex = executor_->load()) {
       const ExecutorMetrics m = ex->metrics();
-      seen_total = m.tasks_completed;
+      seen_interval_completed = m.since_last_tick.completed;
       seen_target = m.target_thread_count;
       (void)ex->decision_history();
       (void)ex->controller().ticks();
       nested = ex->controller().tick();
       ++calls;
     }
-    snapshot_total = s.total_completed;
+    snapshot_interval_completed = s.interval.completed;
     return ScalingDecision::hold(s.current_workers, "read my own metrics");
   }
   std::atomic<Executor*>* executor_;
-  int64_t seen_total = -1;
+  int64_t seen_interval_completed = -1;
   int seen_target = -1;
-  int64_t snapshot_total = -2;
+  int64_t snapshot_interval_completed = -2;
   DecisionRecord nested;
   std::atomic<int> calls{0};
 };
@@ -94,12 +94,17 @@ TEST(ReentrancyTest, APolicyAndASinkMayReadTheirExecutorsMetricsInATick) {
   auto sink = std::make_shared<MetricsReadingSink>(&slot);
   auto ex = build(slot, std::move(policy), sink, /*manual=*/true);
   for (int i = 0; i < 50; ++i) ex->submit([] {}).get();
+  // A future is ready a moment before its worker publishes the completion:
+  // wait until the interval holds all 50 (metrics() collects them).
+  ASSERT_TRUE(eventually(
+      [&] { return ex->metrics().since_last_tick.completed == 50; }));
 
   const DecisionRecord d = ex->controller().tick();
   EXPECT_EQ(p->calls.load(), 1);
-  // metrics() from decide() sees the snapshot being decided on.
-  EXPECT_EQ(p->seen_total, p->snapshot_total);
-  EXPECT_EQ(p->seen_total, 50);
+  // metrics() from decide() sees the snapshot being decided on: the same
+  // interval, with nothing collected twice or lost.
+  EXPECT_EQ(p->seen_interval_completed, p->snapshot_interval_completed);
+  EXPECT_EQ(p->seen_interval_completed, 50);
   EXPECT_EQ(p->seen_target, 2);
   // A nested tick is refused and recorded, never run.
   EXPECT_EQ(p->nested.reason, "tick() called from inside a tick: ignored");

@@ -55,10 +55,14 @@ TEST(LoadDriverTest, WindowsExtendUntilThePoolFinishedItsTasks) {
   EXPECT_TRUE(r.steady);
   EXPECT_GE(r.completed, 8);
   EXPECT_GE(r.warmup_seconds, 0.29);    // the first wave of tasks
-  EXPECT_GE(r.measured_seconds, 0.29);  // at least one more
-  // 8 threads of 300 ms sleeps: at most 8 / 0.3 s, and (sleeps only get
-  // longer on a loaded machine) well above zero.
-  EXPECT_LE(r.throughput, 8 / 0.3 * 1.05);
+  // At least one more wave: its 300 ms sleeps, less the moment between the
+  // clients resubmitting and the window opening (11 ms was seen under ASan
+  // on a loaded machine, so leave room).
+  EXPECT_GE(r.measured_seconds, 0.2);
+  // 8 threads of 300 ms sleeps: at most 8 per wave, over a window of at
+  // least the 0.2 s allowed above (8 / 0.3 s for long windows), and (sleeps
+  // only get longer on a loaded machine) well above zero.
+  EXPECT_LE(r.throughput, 8 / 0.2);
   EXPECT_GT(r.throughput, 2.0);
   EXPECT_GT(r.p50_ms, 290.0);
 }
