@@ -110,8 +110,13 @@ void ControlStep::collect(double now) {
   interval_.cpu_ns += drain.cpu_ns;
   interval_.lock_wait_ns += drain.lock_wait_ns;
   dropped_records_ += drain.dropped_records;
-  const int64_t unrecorded =
-      drain.completed - static_cast<int64_t>(drain.records.size());
+  // Completions without a record, counted here (a record counts its own).
+  // A record may come a drain before its completion count (the worker
+  // counts after publishing it), never after: carry those.
+  int64_t unrecorded = drain.completed -
+                       static_cast<int64_t>(drain.records.size()) -
+                       records_ahead_of_counts_;
+  records_ahead_of_counts_ = unrecorded < 0 ? -unrecorded : 0;
   for (const TaskMetrics& m : drain.records) {
     collector_.record(m);
     for (auto& sink : sinks_) call_sink([&] { sink->on_task(m); });

@@ -111,6 +111,7 @@ class ControlStep {
   const ControlBounds bounds_;
 
   PoolDrain interval_;  // totals since the last tick (records not kept)
+  int64_t records_ahead_of_counts_ = 0;  // see collect()
   bool in_step_ = false;  // inside tick() or collect(): peek() must not collect
   const ControllerSnapshot* deciding_ = nullptr;  // the tick's, while in use
   double last_tick_ = 0.0;

@@ -53,8 +53,6 @@ TaskMetrics WorkerMeter::end_record(const RecordMark& mark, uint64_t task_id,
   const int64_t cpu_after = clock_.thread_cpu_now_ns();
   const int64_t end = clock_.wall_now_ns();
   const int64_t lock_wait = thread_lock_wait_ns() - mark.lock_wait_ns;
-  if (!outcome.ok) bump(published_.failed);
-  bump(published_.completed);
   last_record_start_ = mark.wall_ns;
 
   TaskMetrics m;

@@ -32,6 +32,7 @@
 //     auto mark = meter.begin_record();
 //     task(outcome);
 //     TaskMetrics m = meter.end_record(mark, id, outcome);
+//     publish(m); meter.count_recorded(m.success);
 //   } else {
 //     task(outcome);
 //     meter.count_task(outcome.ok);
@@ -95,8 +96,10 @@ class WorkerMeter {
   }
 
   // Around a recorded task: begin_record() right before it, end_record()
-  // right after; end_record counts the task and returns its record (with
-  // outcome.error moved into it when the task failed).
+  // right after (returns its record, with outcome.error moved into it when
+  // the task failed), and count_recorded() once the record is where a
+  // drain finds it: a drain that sees the count then also finds the record
+  // (it reads the counts first), so a record is never later than its count.
   struct RecordMark {
     int64_t wall_ns;
     int64_t cpu_ns;
@@ -105,6 +108,10 @@ class WorkerMeter {
   RecordMark begin_record() noexcept;
   TaskMetrics end_record(const RecordMark& mark, uint64_t task_id,
                          TaskOutcome& outcome);
+  void count_recorded(bool ok) noexcept {
+    if (!ok) bump(published_.failed);
+    bump(published_.completed);
+  }
 
   // Idle periods. idle_begin() ends the busy span and returns the time it
   // ended; then either resume_after_spin(that time) when spinning found

@@ -87,12 +87,17 @@ void WorkerPool::run_one(Worker* w, PoolTask& task, uint64_t position) {
   task = nullptr;
   TaskMetrics m = w->meter.end_record(mark, position, w->outcome);
   w->outcome = TaskOutcome{};
-  MutexLock lock(&w->records_mu);
-  if (w->records.size() >= options_.record_buffer) {
-    w->records.pop_front();
-    ++w->dropped;
+  const bool ok = m.success;
+  {
+    MutexLock lock(&w->records_mu);
+    if (w->records.size() >= options_.record_buffer) {
+      w->records.pop_front();
+      ++w->dropped;
+    }
+    w->records.push_back(std::move(m));
   }
-  w->records.push_back(std::move(m));
+  // Counted after the record is in place (see WorkerMeter::count_recorded).
+  w->meter.count_recorded(ok);
 }
 
 bool WorkerPool::is_worker_thread() const { return tls_current_pool == this; }

@@ -108,6 +108,29 @@ TEST(ControlStepTest, DrainsIntoCollectorAndSinksAndClampsTheTarget) {
   EXPECT_EQ(step.ticks(), 2);
 }
 
+// A worker publishes a record before its completion count, so a drain can
+// hold a record whose count comes with the next drain: each completion is
+// counted once (the live executor miscounted one, seen as 33 vs 32 tasks).
+TEST(ControlStepTest, ARecordAheadOfItsCountIsCountedOnce) {
+  ScriptedPool pool;
+  MetricsCollector collector;
+  AskPolicy policy;
+  policy.target = 2;
+  ControlStep step(pool, collector, policy, nullptr, {}, {2, 8}, 0.0);
+  pool.next_drain.completed = 3;  // 3 counted, and 4 records: one is early
+  pool.next_drain.records = {record_at(0.1), record_at(0.2), record_at(0.3),
+                             record_at(0.4)};
+  step.collect(0.45);
+  EXPECT_EQ(collector.total_tasks(), 4);
+  pool.next_drain.completed = 3;  // the early one's count, and 2 unrecorded
+  step.collect(0.5);
+  EXPECT_EQ(collector.total_tasks(), 6);
+  pool.next_drain.completed = 1;  // one unrecorded, nothing carried any more
+  step.tick(0.6);
+  EXPECT_EQ(collector.total_tasks(), 7);
+  EXPECT_EQ(policy.last.interval.completed, 7);
+}
+
 TEST(ControlStepTest, RetriesWhenThreadsAreMissingAndRecordsTheSizeInForce) {
   ScriptedPool pool;
   MetricsCollector collector;
