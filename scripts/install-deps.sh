@@ -21,6 +21,7 @@ build=(
 test_only=(
   prometheus             # promtool validates the Prometheus sink's output
   python3-pytest         # the Python module's suite
+  mypy                   # mypy --strict on the typed Python example
 )
 ci_only=(
   clang libclang-rt-14-dev  # libFuzzer targets and their sanitizer runtimes

@@ -28,7 +28,7 @@ import threading
 import time
 import weakref
 from dataclasses import field, make_dataclass
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 
 from betapool import _core
 from betapool.metrics import TaskMetrics
@@ -75,7 +75,25 @@ def _make_controller_config() -> type:
     return cls
 
 
-ControllerConfig = _make_controller_config()
+if TYPE_CHECKING:
+    # What a type checker sees: the same fields, spelled out because the
+    # runtime class is built from the C++ table. test_typing.py checks that
+    # the two agree, so this cannot drift silently.
+    from dataclasses import dataclass
+
+    @dataclass
+    class ControllerConfig:
+        monitor_interval_sec: float = 0.5
+        beta_high_threshold: float = 0.7
+        beta_low_threshold: float = 0.3
+        scale_up_step: int = 2
+        scale_down_step: int = 1
+        cpu_upper_threshold: float = 85.0
+        cpu_lower_threshold: float = 50.0
+        stabilization_window_sec: float = 2.0
+        warmup_task_count: int = 10
+else:
+    ControllerConfig = _make_controller_config()
 
 
 # Executors still running, shut down (waiting for queued work, as
@@ -95,7 +113,7 @@ def _shutdown_all() -> None:
     _core.drain_dropped_executors()
 
 
-threading._register_atexit(_shutdown_all)  # noqa: SLF001 - as concurrent.futures does
+threading._register_atexit(_shutdown_all)  # type: ignore[attr-defined]  # noqa: SLF001 - as concurrent.futures does
 
 
 def _nan_if_none(value: Optional[float]) -> float:
@@ -124,7 +142,7 @@ class _BetapoolExecutor(_cf.Executor):
 
     # --- concurrent.futures.Executor -------------------------------------
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> _cf.Future:
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> "_cf.Future[Any]":
         """Runs fn(*args, **kwargs) on a pool thread; returns its Future.
 
         Raises RejectedError (a RuntimeError) after shutdown.
@@ -266,7 +284,7 @@ class _BetapoolExecutor(_cf.Executor):
         """Sets the pool size now (clamped to the bounds); returns it."""
         return self._core.resize(threads)
 
-    def snapshot(self):
+    def snapshot(self) -> _core.ControllerSnapshot:
         """What the policy would see if the controller ticked now."""
         return self._core.snapshot()
 

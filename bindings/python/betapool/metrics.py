@@ -102,7 +102,7 @@ class MetricsCollector:
             raise ValueError(f"max_history = {max_history}: must be at least 1")
         self.window_size = window_size
         self.max_history = max_history
-        self._recent: deque = deque(maxlen=max_history)
+        self._recent: "deque[TaskMetrics]" = deque(maxlen=max_history)
         self._lock = threading.Lock()
         self._start_time = time.time()
         self.total_tasks = 0

@@ -44,7 +44,8 @@ class ScalingDecision:
     reason: str = ""
 
 
-def register_policy(name: str, factory: Callable[[Any], Any]) -> None:
+def register_policy(name: str,
+                    factory: Callable[[_core.PolicyContext], Any]) -> None:
     """Registers ``factory(ctx) -> policy`` under ``name``.
 
     ``ctx`` has ``config`` (the controller configuration, seed field names),
@@ -103,7 +104,7 @@ class GilWaitVetoPolicy:
         self.saturated_cores = saturated_cores
         self._last_change = 0.0
 
-    def decide(self, s: Any) -> ScalingDecision:
+    def decide(self, s: _core.ControllerSnapshot) -> ScalingDecision:
         cur = s.current_workers
         iv = s.interval
         if s.now - self._last_change < self.stabilization:
