@@ -10,4 +10,5 @@ list(APPEND BETAPOOL_LAB_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sim_machine.cc
   ${CMAKE_CURRENT_LIST_DIR}/sim_pool.cc
   ${CMAKE_CURRENT_LIST_DIR}/sim_stats.cc
-  ${CMAKE_CURRENT_LIST_DIR}/simulator.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/simulator.cc
+  ${CMAKE_CURRENT_LIST_DIR}/trace_scenario.cc)

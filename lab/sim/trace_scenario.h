@@ -1,0 +1,38 @@
+// File: lab/sim/trace_scenario.h
+//
+// scenario_from_trace: builds a simulator Scenario from a recorded task
+// trace, so a policy can be A/B-tested on a workload measured on a real
+// machine instead of a hand-written model. The trace format (CSV with '#'
+// header lines) is documented in docs/policies.md:
+//
+//   # cpus=8
+//   # profile=voice_assistant
+//   arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s
+//   0.000120,0.004100,0.001000,0.000000,0.050000
+//
+// The scenario's cores are the trace's CPU count. Each task is one CPU part
+// followed by one wait part; their lengths are lognormal with the mean and
+// coefficient of variation of the recorded rows (a fitted shape, not an
+// exact replay), and the CPU part's GIL share is the recorded lock-held
+// time over CPU time. Arrivals are Poisson at the recorded rate. Recorded
+// lock-wait time is not replayed: the simulator produces its own.
+//
+// Errors name the line and field, e.g. "trace line 5: field cpu_s: 'x' is
+// not a non-negative number".
+//
+// Thread safety: a pure function.
+#ifndef BETAPOOL_LAB_SIM_TRACE_SCENARIO_H_
+#define BETAPOOL_LAB_SIM_TRACE_SCENARIO_H_
+
+#include <istream>
+
+#include "absl/status/statusor.h"
+#include "lab/sim/scenario.h"
+
+namespace betapool {
+
+absl::StatusOr<Scenario> scenario_from_trace(std::istream& in);
+
+}  // namespace betapool
+
+#endif  // BETAPOOL_LAB_SIM_TRACE_SCENARIO_H_
