@@ -3,7 +3,7 @@
 // scenario_from_trace: builds a simulator Scenario from a recorded task
 // trace, so a policy can be A/B-tested on a workload measured on a real
 // machine instead of a hand-written model. The trace format (CSV with '#'
-// header lines) is documented in docs/policies.md:
+// header lines; this comment is its definition until the recorder lands):
 //
 //   # cpus=8
 //   # profile=voice_assistant
