@@ -17,6 +17,7 @@ build=(
   libboost1.81-dev       # Boost.PFR (1.74, Debian's default, predates it)
   gnuplot-nox            # betapool-lab's plots
   pybind11-dev python3-dev  # the Python module (in the release preset)
+  python3-venv           # pip install into a venv (README, docs/python.md)
 )
 test_only=(
   prometheus             # promtool validates the Prometheus sink's output
