@@ -22,8 +22,9 @@ constexpr const char* kDemoIntro =
     "betapool-lab: the default demonstration.\n"
     "It reproduces, on real threads, the paper's two findings on its mixed workload\n"
     "with a simulated Python GIL: (1) a static pool's throughput against its size,\n"
-    "1 to 2048 threads (the 'saturation cliff'), and (2) the adaptive executor,\n"
-    "which sizes itself with no tuning, as a percentage of the best static size.\n"
+    "1 to 2048 threads (the 'saturation cliff'), and (2) two adaptive executors,\n"
+    "which size themselves with no tuning, as percentages of the best static size:\n"
+    "the paper's beta_veto and bottleneck, which models the CPU and lock knees.\n"
     "`betapool-lab --help` lists the flags; `betapool-lab sweep|compare --workload=...`\n"
     "runs other workloads.\n\n";
 
@@ -94,6 +95,7 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
                                                                    : ", open loop");
   plot.sweep = points;
 
+  std::vector<ComparisonRow> summary;  // empty for a sweep
   if (c.command != LabCommand::kSweep) {
     const SweepPoint best = best_static(points);
     absl::StatusOr<Comparison> comparison = run_comparison(c, best, progress);
@@ -116,7 +118,7 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
       all.decisions.insert(all.decisions.end(), run.decisions.begin(),
                            run.decisions.end());
     }
-    const std::vector<ComparisonRow> summary = comparison_rows(c, *comparison);
+    summary = comparison_rows(c, *comparison);
     if (!write(c, "adaptive", all.rows, written, err) ||
         !write(c, "timeline", all.timeline, written, err) ||
         !write(c, "decisions", all.decisions, written, err) ||
@@ -141,6 +143,7 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
   }
   out << "\nFiles:\n";
   for (const std::string& f : written) out << "  " << f << "\n";
+  print_closing_lines(out, summary);
   out << absl::StrFormat("Done in %.0f s.\n",
                          std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - started)

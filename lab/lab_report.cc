@@ -243,4 +243,18 @@ void print_comparison_table(std::ostream& out, const LabConfig& c,
   }
 }
 
+void print_closing_lines(std::ostream& out, const std::vector<ComparisonRow>& summary) {
+  if (summary.empty()) return;
+  out << "\nIn short:\n";
+  for (const ComparisonRow& r : summary) {
+    const std::string spread =
+        r.runs > 1 ? absl::StrFormat("median of %d paired runs, range %s..%s", r.runs,
+                                     num(r.min_percent_of_paired, 1),
+                                     num(r.max_percent_of_paired, 1))
+                   : std::string("one paired run, no range");
+    out << absl::StrFormat("  %s: %s %% of the best static size (%s): %s\n", r.policy,
+                           num(r.median_percent_of_paired, 1), spread, r.verdict);
+  }
+}
+
 }  // namespace betapool

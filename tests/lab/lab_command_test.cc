@@ -171,8 +171,34 @@ TEST(LabCommandTest, ShortCompareRunWritesTablesFilesAndPlot) {
   EXPECT_THAT(slurp(out + "mixed_comparison.csv"),
               ContainsRegex("\nmixed,beta_veto,2,[0-9/]+,"));
   EXPECT_THAT(slurp(out + "mixed_adaptive.csv"), HasSubstr("pair_other_cpu_percent"));
+  // The conclusion, after the list of files.
+  EXPECT_THAT(r.out, ContainsRegex("Files:(.|\n)*In short:\n  beta_veto: [0-9.]+ % of the "
+                                   "best static size \\(median of 2 paired runs, "
+                                   "range [0-9.]+\\.\\.[0-9.]+\\): "));
   if (gnuplot_installed()) {
     EXPECT_THAT(slurp(out + "mixed.svg"), HasSubstr("<svg"));
+  }
+}
+
+TEST(LabCommandTest, DemonstrationRunsThePapersPolicyAndTheKneeModel) {
+  const std::string dir = scratch_dir("demo");
+  const LabRun r = run_lab(
+      "demo --threads=1,4 --warmup=100ms --duration=300ms --adaptive_duration=1s "
+      "--repeat=2 --out=" + dir + "/out",
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Adaptive executor: policy beta_veto"));
+  EXPECT_THAT(r.out, HasSubstr("Adaptive executor: policy bottleneck"));
+  EXPECT_THAT(r.out, ContainsRegex("In short:\n  beta_veto: [0-9.]+ % (.|\n)*\n  "
+                                   "bottleneck: [0-9.]+ % of the best static size"));
+  // One timeline for both, each row tagged with its policy.
+  const std::string timeline = slurp(dir + "/out/mixed_timeline.csv");
+  EXPECT_THAT(timeline, HasSubstr(",beta_veto,"));
+  EXPECT_THAT(timeline, HasSubstr(",bottleneck,"));
+  if (gnuplot_installed()) {
+    const std::string svg = slurp(dir + "/out/mixed.svg");
+    EXPECT_THAT(svg, HasSubstr("beta_veto"));
+    EXPECT_THAT(svg, HasSubstr("bottleneck"));
   }
 }
 

@@ -29,8 +29,10 @@ TEST(LabConfigTest, DefaultsAreTheDemonstration) {
   EXPECT_EQ(c->threads.back(), 2048);
   EXPECT_EQ(c->threads.size(), 12u);
   EXPECT_TRUE(c->gil);
-  ASSERT_EQ(c->adaptive.size(), 1u);
+  // The paper's policy beside the knee model, on the same sweep.
+  ASSERT_EQ(c->adaptive.size(), 2u);
   EXPECT_EQ(c->adaptive[0].label(), "beta_veto");
+  EXPECT_EQ(c->adaptive[1].label(), "bottleneck");
   EXPECT_EQ(c->load.clients, 4096);  // twice the largest pool
   EXPECT_EQ(c->initial_workers, c->min_workers);
 }
@@ -46,13 +48,27 @@ TEST(LabConfigTest, RepeatIsSweepRepetitionsOrProtocolRounds) {
   EXPECT_EQ(compare->rounds, 3);
   EXPECT_EQ(compare->adaptive_duration, absl::Seconds(60));
   EXPECT_EQ(make_lab_config({}, {})->rounds, 3);
-  EXPECT_EQ(make_lab_config({}, {})->adaptive_duration, absl::Seconds(20));
+  EXPECT_EQ(make_lab_config({}, {})->adaptive_duration, absl::Seconds(12));
   RawLabFlags raw;
   raw.repeat = 5;
   raw.adaptive_duration = absl::Seconds(7);
   EXPECT_EQ(make_lab_config({"sweep"}, raw)->repeat, 5);
   EXPECT_EQ(make_lab_config({"compare"}, raw)->rounds, 5);
   EXPECT_EQ(make_lab_config({}, raw)->adaptive_duration, absl::Seconds(7));
+}
+
+TEST(LabConfigTest, EmptyPolicyIsTheCommandsDefault) {
+  // compare and sweep: the paper's policy alone; --policy always wins.
+  absl::StatusOr<LabConfig> compare = make_lab_config({"compare"}, {});
+  ASSERT_TRUE(compare.ok()) << compare.status();
+  ASSERT_EQ(compare->adaptive.size(), 1u);
+  EXPECT_EQ(compare->adaptive[0].label(), "beta_veto");
+  RawLabFlags raw;
+  raw.policy = "hill_climbing";
+  absl::StatusOr<LabConfig> demo = make_lab_config({}, raw);
+  ASSERT_TRUE(demo.ok()) << demo.status();
+  ASSERT_EQ(demo->adaptive.size(), 1u);
+  EXPECT_EQ(demo->adaptive[0].label(), "hill_climbing");
 }
 
 TEST(LabConfigTest, EveryRawFlagHasItsName) {
