@@ -65,6 +65,7 @@ bool is_boolean_lab_flag(absl::string_view name) {
 constexpr absl::Duration kCompareAdaptiveDuration = absl::Seconds(60);
 constexpr absl::Duration kDemoAdaptiveDuration = absl::Seconds(12);
 constexpr int kDefaultRounds = 3;
+constexpr int kMaxCpuHog = 64;
 
 }  // namespace
 
@@ -317,6 +318,22 @@ absl::StatusOr<LabConfig> make_lab_config(
                             " (the CPUs this process may use)"));
   }
   c.cpus = raw.cpus;
+  if (raw.cpu_hog < 0 || raw.cpu_hog > kMaxCpuHog) {
+    return bad("cpu_hog", absl::StrCat(raw.cpu_hog),
+               absl::StrCat("accepted: 0 (none) to ", kMaxCpuHog, " spinning processes"));
+  }
+  const absl::Duration hog_at =
+      raw.cpu_hog_at != absl::ZeroDuration() ? raw.cpu_hog_at : c.adaptive_duration / 4;
+  if (raw.cpu_hog_at != absl::ZeroDuration() &&
+      (raw.cpu_hog == 0 || hog_at < absl::ZeroDuration() || hog_at > c.adaptive_duration / 2)) {
+    return bad("cpu_hog_at", absl::FormatDuration(raw.cpu_hog_at),
+               absl::StrCat("accepted with --cpu_hog only: 0 (a quarter into the run) or "
+                            "a time up to half the adaptive run (",
+                            absl::FormatDuration(c.adaptive_duration / 2),
+                            "), so its steady half runs beside the hog"));
+  }
+  c.cpu_hog = raw.cpu_hog;
+  c.cpu_hog_at = hog_at;
   return c;
 }
 

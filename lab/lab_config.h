@@ -83,6 +83,10 @@ struct LabConfig {
   RecordFormat format = RecordFormat::kCsv;
   bool plot = true;
   int cpus = 0;
+  // The other-tenant scenario: processes spinning through every static
+  // window and, from cpu_hog_at on, in every adaptive run (lab/cpu_hog.h).
+  int cpu_hog = 0;
+  absl::Duration cpu_hog_at;
 };
 
 // Validates `positional` (the command: empty, "sweep", "compare" or

@@ -97,6 +97,12 @@ inline constexpr char kDemoPolicies[] = "beta_veto,bottleneck";
   X(int, cpus, 0,                                                                     \
     "pin the process to its first N CPUs (the paper's edge simulation; 0: "           \
     "no pinning)")                                                                    \
+  X(int, cpu_hog, 0,                                                                  \
+    "another tenant: this many processes spinning on the CPU through every "          \
+    "static window and, from --cpu_hog_at on, in every adaptive run (0: none)")       \
+  X(absl::Duration, cpu_hog_at, absl::ZeroDuration(),                                 \
+    "with --cpu_hog: when the spinning processes start in an adaptive run (0: a "     \
+    "quarter into it, so its steady half runs beside them)")                          \
   X(int64_t, seed, 1, "seed for arrivals and random workloads")
 // clang-format on
 

@@ -134,10 +134,11 @@ struct TimelineRow {
   int target = 0;
   double throughput = 0.0;  // since the previous sample
   int64_t completed = 0;
+  int cpu_hog = 0;  // spinning processes of the --cpu_hog scenario running
 
-  static constexpr std::array<const char*, 8> kFieldNames{
-      "workload", "policy",  "repetition", "t",
-      "threads",  "target",  "throughput", "completed"};
+  static constexpr std::array<const char*, 9> kFieldNames{
+      "workload", "policy",     "repetition", "t",      "threads",
+      "target",   "throughput", "completed",  "cpu_hog"};
 };
 
 // Which run a controller tick belongs to, written before its DecisionRecord.

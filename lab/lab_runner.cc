@@ -7,9 +7,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_format.h"
 #include "betapool/executor_builder.h"
+#include "core/sync.h"
+#include "lab/cpu_hog.h"
 #include "lab/load_driver.h"
 #include "lab/machine_conditions.h"
 #include "lab/process_stats.h"
@@ -49,9 +52,10 @@ struct StaticRun {
   double rss_before_mb = 0.0;
 };
 
-// One static pool of `n` threads under `spec`; progress lines start `head`.
+// One static pool of `n` threads under `spec`, beside `cpu_hog` spinning
+// processes for the whole window; progress lines start `head`.
 absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
-                                     const LoadSpec& spec,
+                                     const LoadSpec& spec, int cpu_hog,
                                      const std::string& head, ProgressLine& progress) {
   PeakRssTracker peak;
   const Clock::time_point start = Clock::now();
@@ -67,6 +71,8 @@ absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
     progress.finish(absl::StrFormat("%s warning: only %d of %d threads could be started",
                                     head, (*ex)->thread_count(), n));
   }
+  CpuHog hog(cpu_hog);
+  if (absl::Status s = hog.start(); !s.ok()) return s;
   StaticRun out;
   // Closed loop: each window lasts until the pool has finished as many tasks
   // as it has threads (see LoadSpec::min_completions).
@@ -102,7 +108,7 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
                                                step, steps, n);
       LoadSpec spec = c.load;
       if (c.gil) spec.gil = &gil;
-      absl::StatusOr<StaticRun> run = run_static(*task, n, spec, head, progress);
+      absl::StatusOr<StaticRun> run = run_static(*task, n, spec, c.cpu_hog, head, progress);
       if (!run.ok()) return run.status();
       const LoadResult& r = run->load;
       SweepRow row;
@@ -235,12 +241,27 @@ absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
   absl::StatusOr<std::unique_ptr<Executor>> ex = builder.build();
   if (!ex.ok()) return ex.status();
   const Clock::time_point built = Clock::now();
+  // The other tenant arrives c.cpu_hog_at into the run (never, without
+  // --cpu_hog) and stays to its end.
+  CpuHog hog(c.cpu_hog);
+  absl::Status hog_started;
+  double hog_from_s = INFINITY;  // seconds since `built` (not the load's start)
+  Notification run_over;
+  std::thread hog_starter([&] {
+    if (c.cpu_hog == 0 || run_over.WaitForNotificationWithTimeout(c.cpu_hog_at)) return;
+    hog_started = hog.start();
+    hog_from_s = std::chrono::duration<double>(Clock::now() - built).count();
+  });
   LoadResult r = run_load(
       **ex, built, task, spec, &peak,
       [&](double elapsed, double total, const TimelineSample& s) {
         progress.update(absl::StrFormat("%s  %.1f/%.1f s  %d threads  %.0f tasks/s",
                                         head, elapsed, total, s.threads, s.throughput));
       });
+  run_over.Notify();
+  hog_starter.join();
+  hog.stop();
+  if (!hog_started.ok()) return hog_started;
   AdaptiveRow row;
   row.workload = c.workload;
   row.policy = label;
@@ -288,8 +309,9 @@ absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
   row.beta = r.beta;
   row.lock_wait_ratio = r.lock_wait_ratio;
   for (const TimelineSample& s : r.timeline) {
-    out.timeline.push_back(
-        {c.workload, label, round, s.t, s.threads, s.target, s.throughput, s.completed});
+    out.timeline.push_back({c.workload, label, round, s.t, s.threads, s.target,
+                            s.throughput, s.completed,
+                            s.t >= hog_from_s + r.executor_start_s ? c.cpu_hog : 0});
   }
   ex->reset();
   progress.finish(absl::StrFormat(
@@ -325,7 +347,8 @@ absl::StatusOr<Comparison> run_comparison(const LabConfig& c, const SweepPoint& 
     const std::string head = absl::StrFormat("%s %d/%d: static %d threads",
                                              tag(c, "compare"), index + 1, count,
                                              w.threads);
-    absl::StatusOr<StaticRun> run = run_static(*task, w.threads, reference, head, progress);
+    absl::StatusOr<StaticRun> run =
+        run_static(*task, w.threads, reference, c.cpu_hog, head, progress);
     if (!run.ok()) return run.status();
     progress.finish(absl::StrFormat("%s  %.0f tasks/s%s", head, run->load.throughput,
                                     run->load.steady ? "" : "  (not steady)"));

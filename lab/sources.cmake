@@ -3,6 +3,7 @@
 list(APPEND BETAPOOL_LAB_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/burst_arrival_generator.cc
   ${CMAKE_CURRENT_LIST_DIR}/cpu_burner.cc
+  ${CMAKE_CURRENT_LIST_DIR}/cpu_hog.cc
   ${CMAKE_CURRENT_LIST_DIR}/lab_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/lab_config.cc
   ${CMAKE_CURRENT_LIST_DIR}/lab_report.cc

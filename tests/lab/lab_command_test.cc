@@ -202,6 +202,22 @@ TEST(LabCommandTest, DemonstrationRunsThePapersPolicyAndTheKneeModel) {
   }
 }
 
+TEST(LabCommandTest, CpuHogShowsInTheTimelineFromItsStart) {
+  const std::string dir = scratch_dir("hog");
+  const LabRun r = run_lab(
+      "compare --workload=io --nogil --threads=2 --warmup=100ms --duration=300ms "
+      "--adaptive_duration=2s --cpu_hog=1 --cpu_hog_at=500ms --repeat=1 --noplot "
+      "--out=" + dir + "/out",
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string timeline = slurp(dir + "/out/io_nogil_timeline.csv");
+  EXPECT_EQ(timeline.rfind("workload,policy,repetition,t,threads,target,throughput,"
+                           "completed,cpu_hog\n", 0), 0u) << timeline.substr(0, 120);
+  // Samples every 250 ms over 2 s: before 0.5 s without the hog, after with it.
+  EXPECT_THAT(timeline, ContainsRegex("\nio,beta_veto,1,0\\.[0-4][0-9]*,[^\n]*,0\n"));
+  EXPECT_THAT(timeline, ContainsRegex("\nio,beta_veto,1,1\\.[0-9]+,[^\n]*,1\n"));
+}
+
 TEST(LabCommandTest, ShortSweepWithoutGilWritesJsonLines) {
   const std::string dir = scratch_dir("sweep");
   const LabRun r = run_lab(

@@ -71,6 +71,27 @@ TEST(LabConfigTest, EmptyPolicyIsTheCommandsDefault) {
   EXPECT_EQ(demo->adaptive[0].label(), "hill_climbing");
 }
 
+TEST(LabConfigTest, CpuHogStartsAQuarterIntoTheRunUnlessTold) {
+  RawLabFlags raw;
+  raw.cpu_hog = 1;
+  raw.adaptive_duration = absl::Seconds(40);
+  absl::StatusOr<LabConfig> c = make_lab_config({"compare"}, raw);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->cpu_hog, 1);
+  EXPECT_EQ(c->cpu_hog_at, absl::Seconds(10));
+  raw.cpu_hog_at = absl::Seconds(20);  // the last moment before the steady half
+  EXPECT_EQ(make_lab_config({"compare"}, raw)->cpu_hog_at, absl::Seconds(20));
+  raw.cpu_hog_at = absl::Seconds(21);
+  EXPECT_THAT(error_of({"compare"}, raw), HasSubstr("--cpu_hog_at=21s: accepted with"));
+  raw.cpu_hog_at = absl::Seconds(-1);
+  EXPECT_THAT(error_of({"compare"}, raw), HasSubstr("--cpu_hog_at=-1s"));
+  raw.cpu_hog = 0;
+  raw.cpu_hog_at = absl::Seconds(5);
+  EXPECT_THAT(error_of({"compare"}, raw), HasSubstr("with --cpu_hog only"));
+  raw.cpu_hog = 65;
+  EXPECT_THAT(error_of({"compare"}, raw), HasSubstr("--cpu_hog=65: accepted: 0 (none) to 64"));
+}
+
 TEST(LabConfigTest, EveryRawFlagHasItsName) {
   // Both come from BETAPOOL_LAB_FLAGS; a member added by hand would differ.
   EXPECT_EQ(lab_flag_names().size(), boost::pfr::tuple_size_v<RawLabFlags>);
