@@ -91,7 +91,9 @@ inline constexpr char kDefaultThreadList[] =
   X(int, cpus, 0,                                                                     \
     "pin the process to its first N CPUs (the paper's edge simulation; 0: "           \
     "no pinning)")                                                                    \
-  X(int64_t, seed, 1, "seed for arrivals and random workloads")
+  X(int64_t, seed, 1, "seed for arrivals and random workloads")                     \
+  X(std::string, trace_out, "",                                                       \
+    "record: the trace file to write (default: <out>/<workload>_trace.csv)")
 // clang-format on
 
 #endif  // BETAPOOL_LAB_LAB_FLAGS_H_
