@@ -52,18 +52,21 @@ bool write(const LabConfig& c, const char* what, const std::vector<T>& rows,
 int record(const LabConfig& c, std::ostream& out, std::ostream& err) {
   const std::string path = trace_path(c);
   const WorkloadProfile* w = find_workload(c.workload).value();
-  out << absl::StrFormat(
-      "betapool-lab record: workload %s (%s), %s, %s, %s on %d CPU(s), "
-      "for %s\n",
-      w->name, w->summary, c.gil ? "simulated GIL" : "no GIL",
+  // Also the trace's note line: how it was recorded.
+  const std::string setup = absl::StrFormat(
+      "workload %s (%s), %s, %s, %s on %d CPU(s), for %s", w->name, w->summary,
+      c.gil ? "simulated GIL" : "no GIL",
       c.load.mode == LoadSpec::Mode::kClosed
           ? absl::StrFormat("closed loop, %d tasks in flight", c.load.clients)
-          : absl::StrFormat("open loop at %.1f tasks/s", c.load.rate),
+          : absl::StrFormat("open loop, %s arrivals at %.1f tasks/s",
+                            c.load.arrival == LoadSpec::Arrival::kPoisson ? "Poisson"
+                                                                          : "burst",
+                            c.load.rate),
       c.record_threads > 0 ? absl::StrFormat("a static pool of %d", c.record_threads)
                            : absl::StrCat("the adaptive executor (", c.adaptive.front().label(),
                                           ")"),
-      affinity_cpu_count(), absl::FormatDuration(c.load.measure))
-      << std::flush;
+      affinity_cpu_count(), absl::FormatDuration(c.load.measure));
+  out << "betapool-lab record: " << setup << "\n" << std::flush;
   ProgressLine progress(err, stderr_is_terminal());
   absl::StatusOr<RecordedRun> run = run_record(c, progress);
   if (!run.ok()) {
@@ -83,7 +86,8 @@ int record(const LabConfig& c, std::ostream& out, std::ostream& err) {
     err << "betapool-lab: cannot write --trace_out '" << path << "'\n";
     return 1;
   }
-  write_trace(file, {affinity_cpu_count(), c.workload}, run->rows);
+  write_trace(file, {affinity_cpu_count(), c.workload, {"recorded by betapool-lab record: " + setup}},
+              run->rows);
   file.close();
   if (!file) {
     err << "betapool-lab: error writing '" << path << "'\n";

@@ -10,6 +10,7 @@ void write_trace(std::ostream& out, const TraceHeader& header,
   if (!header.profile.empty()) {
     out << "# " << kTraceProfileKey << header.profile << "\n";
   }
+  for (const std::string& note : header.notes) out << "# " << note << "\n";
   out << kTraceColumns << "\n";
   for (const TraceRow& r : rows) {
     out << absl::StrFormat("%.6f,%.6f,%.6f,%.6f,%.6f\n", r.arrival_s, r.cpu_s,

@@ -48,6 +48,8 @@ struct TraceRow {
 struct TraceHeader {
   int cpus = 1;
   std::string profile;  // empty: no profile line
+  // Written as '#' note lines after the header keys (one per entry).
+  std::vector<std::string> notes;
 };
 
 // The column names, in order, and the header line they make.

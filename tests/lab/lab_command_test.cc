@@ -203,6 +203,8 @@ TEST(LabCommandTest, RecordWritesATraceTheSimulatorReads) {
   EXPECT_THAT(r.out, HasSubstr("Trace: " + path));
   const std::string text = slurp(path);
   EXPECT_THAT(text, ContainsRegex("^# cpus=[0-9]+\n# profile=rag_orchestration\n"
+                                  "# recorded by betapool-lab record: workload "
+                                  "rag_orchestration [^\n]*a static pool of 4[^\n]*\n"
                                   "arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s\n"
                                   "[0-9.]+,[0-9.]+,"));
   std::ifstream in(path);

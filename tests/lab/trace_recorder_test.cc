@@ -55,9 +55,9 @@ TEST(TraceRecorderTest, ThrowingTaskIsRecordedAndRethrown) {
 
 TEST(TraceFormatTest, WrittenTraceReadsBack) {
   std::stringstream text;
-  write_trace(text, {.cpus = 2, .profile = "demo"},
+  write_trace(text, {.cpus = 2, .profile = "demo", .notes = {"a note"}},
               {{0.0, 0.004, 0.001, 0.0, 0.050}, {0.5, 0.006, 0.002, 0.0001, 0.030}});
-  EXPECT_EQ(text.str().substr(0, 22), "# cpus=2\n# profile=dem");
+  EXPECT_EQ(text.str().find("# cpus=2\n# profile=demo\n# a note\narrival_s,"), 0u);
   absl::StatusOr<Scenario> s = scenario_from_trace(text);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->name, "trace:demo");
