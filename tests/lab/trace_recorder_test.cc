@@ -3,8 +3,10 @@
 #include <sstream>
 #include <thread>
 
+#include "betapool/executor_builder.h"
 #include "gtest/gtest.h"
 #include "lab/cpu_burner.h"
+#include "lab/load_driver.h"
 #include "lab/sim/trace_scenario.h"
 #include "lab/simulated_gil.h"
 
@@ -51,6 +53,44 @@ TEST(TraceRecorderTest, ThrowingTaskIsRecordedAndRethrown) {
   EXPECT_THROW(recorder.run([]() -> double { throw std::runtime_error("x"); }, 1.0),
                std::runtime_error);
   EXPECT_EQ(recorder.rows().size(), 1u);
+}
+
+TEST(TraceRecorderTest, RecordsEveryTaskTheLoadDriverRan) {
+  SimulatedGil gil;
+  TraceRecorder recorder(&gil);
+  WorkloadGenerator gen({.gil = &gil});
+  const WorkloadGenerator::Task task = gen.phased_task(
+      {WorkloadPhase::python_cpu(iterations_for(absl::Microseconds(200))),
+       WorkloadPhase::io(absl::Milliseconds(2))});
+  int64_t completed = 0;
+  {
+    auto ex = ExecutorBuilder()
+                  .policy("static")
+                  .min_workers(4)
+                  .max_workers(4)
+                  .initial_workers(4)
+                  .build()
+                  .value();
+    LoadSpec spec;
+    spec.clients = 8;
+    spec.warmup = absl::ZeroDuration();
+    spec.measure = absl::Milliseconds(300);
+    spec.run_task = [&](const WorkloadGenerator::Task& t, double submitted_s) {
+      recorder.run(t, submitted_s);
+    };
+    const LoadResult r =
+        run_load(*ex, std::chrono::steady_clock::now(), task, spec, nullptr, {});
+    completed = r.total_completed;
+  }  // joins the workers
+  const std::vector<TraceRow> rows = recorder.rows();
+  ASSERT_GT(completed, 0);
+  EXPECT_GE(static_cast<int64_t>(rows.size()), completed);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_LE(rows[i].lock_held_s, rows[i].cpu_s);
+    EXPECT_LE(rows[i].arrival_s, 1.0);
+    if (i > 0) EXPECT_GE(rows[i].arrival_s, rows[i - 1].arrival_s);
+  }
+  EXPECT_EQ(rows.front().arrival_s, 0.0);  // the closed loop's first tasks
 }
 
 TEST(TraceFormatTest, WrittenTraceReadsBack) {
