@@ -84,7 +84,9 @@ TEST(TraceAbExample, BottleneckServesTheRecordedLoadWithFewerThreadsAndLowerP99)
   for (const betapool::SimResult& r : bottleneck.runs) {
     worst_bottleneck = std::max(worst_bottleneck, r.p99_latency);
   }
-  for (const betapool::SimResult& r : veto.runs) best_veto = std::min(best_veto, r.p99_latency);
+  for (const betapool::SimResult& r : veto.runs) {
+    best_veto = std::min(best_veto, r.p99_latency);
+  }
   EXPECT_LT(worst_bottleneck, best_veto);
   EXPECT_LE(bottleneck.p99_latency, 0.9 * veto.p99_latency);
 }

@@ -62,9 +62,9 @@ int record(const LabConfig& c, std::ostream& out, std::ostream& err) {
                             c.load.arrival == LoadSpec::Arrival::kPoisson ? "Poisson"
                                                                           : "burst",
                             c.load.rate),
-      c.record_threads > 0 ? absl::StrFormat("a static pool of %d", c.record_threads)
-                           : absl::StrCat("the adaptive executor (", c.adaptive.front().label(),
-                                          ")"),
+      c.record_threads > 0
+          ? absl::StrFormat("a static pool of %d", c.record_threads)
+          : absl::StrCat("the adaptive executor (", c.adaptive.front().label(), ")"),
       affinity_cpu_count(), absl::FormatDuration(c.load.measure));
   out << "betapool-lab record: " << setup << "\n" << std::flush;
   ProgressLine progress(err, stderr_is_terminal());
@@ -74,8 +74,8 @@ int record(const LabConfig& c, std::ostream& out, std::ostream& err) {
     return 1;
   }
   if (run->rows.empty()) {
-    err << "betapool-lab: record: no task finished in " << absl::FormatDuration(c.load.measure)
-        << "; try a longer --duration\n";
+    err << "betapool-lab: record: no task finished in "
+        << absl::FormatDuration(c.load.measure) << "; try a longer --duration\n";
     return 1;
   }
   std::error_code ec;
@@ -86,7 +86,9 @@ int record(const LabConfig& c, std::ostream& out, std::ostream& err) {
     err << "betapool-lab: cannot write --trace_out '" << path << "'\n";
     return 1;
   }
-  write_trace(file, {affinity_cpu_count(), c.workload, {"recorded by betapool-lab record: " + setup}},
+  write_trace(file,
+              {affinity_cpu_count(), c.workload,
+               {"recorded by betapool-lab record: " + setup}},
               run->rows);
   file.close();
   if (!file) {
