@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 #include <vector>
 
@@ -14,6 +15,9 @@
 #include "lab/process_stats.h"
 #include "lab/protocol_records.h"
 #include "lab/record_writer.h"
+#include "lab/trace_format.h"
+#include "lab/workload_catalog.h"
+#include "sensors/proc_stat_sensor.h"
 
 namespace betapool {
 namespace {
@@ -45,7 +49,77 @@ bool write(const LabConfig& c, const char* what, const std::vector<T>& rows,
   return true;
 }
 
+// `record`: one run, its tasks written as a trace (lab/trace_format.h).
+int record(const LabConfig& c, std::ostream& out, std::ostream& err) {
+  const std::string path = trace_path(c);
+  const WorkloadProfile* w = find_workload(c.workload).value();
+  // Also the trace's note line: how it was recorded.
+  const std::string setup = absl::StrFormat(
+      "workload %s (%s), %s, %s, %s on %d CPU(s), for %s", w->name, w->summary,
+      c.gil ? "simulated GIL" : "no GIL",
+      c.load.mode == LoadSpec::Mode::kClosed
+          ? absl::StrFormat("closed loop, %d tasks in flight", c.load.clients)
+          : absl::StrFormat("open loop, %s arrivals at %.1f tasks/s",
+                            c.load.arrival == LoadSpec::Arrival::kPoisson ? "Poisson"
+                                                                          : "burst",
+                            c.load.rate),
+      c.record_threads > 0
+          ? absl::StrFormat("a static pool of %d", c.record_threads)
+          : absl::StrCat("the adaptive executor (", c.adaptive.front().label(), ")"),
+      affinity_cpu_count(), absl::FormatDuration(c.load.measure));
+  out << "betapool-lab record: " << setup << "\n" << std::flush;
+  ProgressLine progress(err, stderr_is_terminal());
+  absl::StatusOr<RecordedRun> run = run_record(c, progress);
+  if (!run.ok()) {
+    err << "betapool-lab: " << run.status().message() << "\n";
+    return 1;
+  }
+  if (run->rows.empty()) {
+    err << "betapool-lab: record: no task finished in "
+        << absl::FormatDuration(c.load.measure) << "; try a longer --duration\n";
+    return 1;
+  }
+  std::error_code ec;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::ofstream file(path);
+  if (ec || !file) {
+    err << "betapool-lab: cannot write --trace_out '" << path << "'\n";
+    return 1;
+  }
+  write_trace(file,
+              {affinity_cpu_count(), c.workload,
+               {"recorded by betapool-lab record: " + setup}},
+              run->rows);
+  file.close();
+  if (!file) {
+    err << "betapool-lab: error writing '" << path << "'\n";
+    return 1;
+  }
+  double cpu = 0, held = 0, lock_wait = 0, other = 0;
+  for (const TraceRow& r : run->rows) {
+    cpu += r.cpu_s;
+    held += r.lock_held_s;
+    lock_wait += r.lock_wait_s;
+    other += r.other_wait_s;
+  }
+  const double n = static_cast<double>(run->rows.size());
+  out << absl::StrFormat(
+      "%d tasks (%.1f tasks/s); mean per task: CPU %.3f ms (%.0f%% of it holding "
+      "the lock), lock wait %.3f ms, other wait %.3f ms\n"
+      "Trace: %s\n",
+      run->rows.size(), run->load.throughput, 1e3 * cpu / n,
+      cpu > 0 ? 100.0 * held / cpu : 0.0, 1e3 * lock_wait / n, 1e3 * other / n, path);
+  return 0;
+}
+
 }  // namespace
+
+std::string trace_path(const LabConfig& c) {
+  if (!c.trace_out.empty()) return c.trace_out;
+  return (std::filesystem::path(c.out_dir) / absl::StrCat(output_prefix(c), "_trace.csv"))
+      .string();
+}
 
 std::string output_prefix(const LabConfig& c) {
   return absl::StrCat(c.workload, c.gil ? "" : "_nogil",
@@ -66,6 +140,7 @@ int run_lab(const LabConfig& c, std::ostream& out, std::ostream& err) {
         << "': " << ec.message() << "\n";
     return 1;
   }
+  if (c.command == LabCommand::kRecord) return record(c, out, err);
   ProgressLine progress(err, stderr_is_terminal());
   if (c.command == LabCommand::kDemo) out << kDemoIntro;
   print_setup(out, c);

@@ -17,6 +17,9 @@
 //   <prefix>.svg / .gp       the picture and the gnuplot script behind it
 // (.jsonl instead of .csv with --format=jsonl). <prefix> is the workload
 // name, plus "_nogil" without the simulated GIL and "_open" for open loop.
+// `record` runs one pool instead (lab_runner.h, run_record) and writes only
+// the trace (lab/trace_format.h) to --trace_out, by default
+// <out>/<prefix>_trace.csv.
 //
 // Example:
 //   absl::StatusOr<betapool::LabConfig> c = betapool::make_lab_config({"sweep"}, raw);
@@ -39,6 +42,10 @@ namespace betapool {
 
 // The file-name prefix for a configuration's outputs.
 std::string output_prefix(const LabConfig& config);
+
+// Where `record` writes its trace: config.trace_out, or
+// <out_dir>/<prefix>_trace.csv.
+std::string trace_path(const LabConfig& config);
 
 // Runs the lab; returns the process exit code (0 on success).
 int run_lab(const LabConfig& config, std::ostream& out, std::ostream& err);

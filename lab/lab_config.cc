@@ -136,7 +136,7 @@ absl::StatusOr<LabConfig> make_lab_config(
   if (positional.size() > 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "unexpected argument '", positional[1],
-        "'; usage: betapool-lab [sweep|compare] [--flags]"));
+        "'; usage: betapool-lab [sweep|compare|record] [--flags]"));
   }
   const std::string cmd = positional.empty() ? "" : positional[0];
   if (cmd.empty() || cmd == "demo") {
@@ -145,10 +145,12 @@ absl::StatusOr<LabConfig> make_lab_config(
     c.command = LabCommand::kSweep;
   } else if (cmd == "compare") {
     c.command = LabCommand::kCompare;
+  } else if (cmd == "record") {
+    c.command = LabCommand::kRecord;
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown command '", cmd,
-        "'; accepted commands: sweep, compare, demo (or none, for the "
+        "'; accepted commands: sweep, compare, record, demo (or none, for the "
         "default demonstration)"));
   }
 
@@ -334,6 +336,25 @@ absl::StatusOr<LabConfig> make_lab_config(
   }
   c.cpu_hog = raw.cpu_hog;
   c.cpu_hog_at = hog_at;
+
+  // record: one pool, one run.
+  if (c.command == LabCommand::kRecord) {
+    if (raw.threads != kDefaultThreadList) {
+      if (c.threads.size() != 1) {
+        return bad("threads", raw.threads,
+                   "record runs one pool: a single size (e.g. --threads=8), or "
+                   "leave --threads out for the adaptive executor (--policy)");
+      }
+      c.record_threads = c.threads.front();
+    }
+    if (raw.clients == 0) {
+      c.load.clients =
+          std::max(64, 2 * (c.record_threads > 0 ? c.record_threads : c.max_workers));
+    }
+    c.trace_out = raw.trace_out;
+  } else if (!raw.trace_out.empty()) {
+    return bad("trace_out", raw.trace_out, "applies to the record command only");
+  }
   return c;
 }
 

@@ -35,6 +35,7 @@ enum class LabCommand {
   kDemo,     // no command: the default demonstration (a compare run)
   kSweep,    // static pools of each size
   kCompare,  // the sweep, then the adaptive executor against it
+  kRecord,   // one run, every task written as a trace row (lab/trace_format.h)
 };
 
 inline constexpr int kMaxLabThreads = 4096;
@@ -87,10 +88,17 @@ struct LabConfig {
   // window and, from cpu_hog_at on, in every adaptive run (lab/cpu_hog.h).
   int cpu_hog = 0;
   absl::Duration cpu_hog_at;
+  // record: a static pool of this many threads (--threads=N, one size), or
+  // 0 for the adaptive executor (adaptive[0], min..max workers) when
+  // --threads is left at its default.
+  int record_threads = 0;
+  // record: the trace file (--trace_out); empty: <out>/<prefix>_trace.csv
+  // (lab/lab_command.h).
+  std::string trace_out;
 };
 
-// Validates `positional` (the command: empty, "sweep", "compare" or
-// "demo") and `raw`. Returns InvalidArgument naming the flag, its value and
+// Validates `positional` (the command: empty, "sweep", "compare", "record"
+// or "demo") and `raw`. Returns InvalidArgument naming the flag, its value and
 // what is accepted.
 absl::StatusOr<LabConfig> make_lab_config(const std::vector<std::string>& positional,
                                           const RawLabFlags& raw);

@@ -103,7 +103,9 @@ inline constexpr char kDemoPolicies[] = "beta_veto,bottleneck";
   X(absl::Duration, cpu_hog_at, absl::ZeroDuration(),                                 \
     "with --cpu_hog: when the spinning processes start in an adaptive run (0: a "     \
     "quarter into it, so its steady half runs beside them)")                          \
-  X(int64_t, seed, 1, "seed for arrivals and random workloads")
+  X(int64_t, seed, 1, "seed for arrivals and random workloads")                     \
+  X(std::string, trace_out, "",                                                       \
+    "record: the trace file to write (default: <out>/<workload>_trace.csv)")
 // clang-format on
 
 #endif  // BETAPOOL_LAB_LAB_FLAGS_H_

@@ -17,6 +17,7 @@
 #include "lab/machine_conditions.h"
 #include "lab/process_stats.h"
 #include "lab/simulated_gil.h"
+#include "lab/trace_recorder.h"
 #include "lab/workload_catalog.h"
 #include "policies/beta_veto_policy.h"
 
@@ -211,18 +212,9 @@ std::string reason_pattern(const std::string& reason) {
 
 namespace {
 
-// One adaptive run of `variant` (round `round`): appends its row, timeline
-// and decisions to `out` and returns its steady throughput.
-absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
-                                         const WorkloadGenerator::Task& task,
-                                         const AdaptiveVariant& variant, int round,
-                                         const SweepPoint& best, const std::string& head,
-                                         ProgressLine& progress, AdaptiveRun& out) {
-  const std::string label = variant.label();
-  LoadSpec spec = c.load;
-  if (c.gil) spec.gil = &SimulatedGil::process_wide();
-  spec.warmup = c.adaptive_duration / 2;
-  spec.measure = c.adaptive_duration - spec.warmup;
+// The adaptive executor `variant` as config `c` configures it.
+absl::StatusOr<std::unique_ptr<Executor>> build_adaptive(const LabConfig& c,
+                                                         const AdaptiveVariant& variant) {
   ExecutorBuilder builder;
   if (variant.process_cpu_signal) {
     BetaVetoOptions options;
@@ -237,8 +229,23 @@ absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
   if (!c.controller.empty()) {
     if (absl::Status s = builder.apply_spec(c.controller); !s.ok()) return s;
   }
+  return builder.build();
+}
+
+// One adaptive run of `variant` (round `round`): appends its row, timeline
+// and decisions to `out` and returns its steady throughput.
+absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
+                                         const WorkloadGenerator::Task& task,
+                                         const AdaptiveVariant& variant, int round,
+                                         const SweepPoint& best, const std::string& head,
+                                         ProgressLine& progress, AdaptiveRun& out) {
+  const std::string label = variant.label();
+  LoadSpec spec = c.load;
+  if (c.gil) spec.gil = &SimulatedGil::process_wide();
+  spec.warmup = c.adaptive_duration / 2;
+  spec.measure = c.adaptive_duration - spec.warmup;
   PeakRssTracker peak;
-  absl::StatusOr<std::unique_ptr<Executor>> ex = builder.build();
+  absl::StatusOr<std::unique_ptr<Executor>> ex = build_adaptive(c, variant);
   if (!ex.ok()) return ex.status();
   const Clock::time_point built = Clock::now();
   // The other tenant arrives c.cpu_hog_at into the run (never, without
@@ -368,6 +375,50 @@ absl::StatusOr<Comparison> run_comparison(const LabConfig& c, const SweepPoint& 
     row.pair_steal_percent = p.conditions.steal_percent;
     row.pair_other_cpu_percent = p.conditions.other_cpu_percent;
   }
+  return out;
+}
+
+absl::StatusOr<RecordedRun> run_record(const LabConfig& c, ProgressLine& progress) {
+  absl::StatusOr<WorkloadGenerator::Task> task = make_task(c);
+  if (!task.ok()) return task.status();
+  SimulatedGil* gil = c.gil ? &SimulatedGil::process_wide() : nullptr;
+  // Declared before the executor: its workers call it until they are joined.
+  TraceRecorder recorder(gil);
+  RecordedRun out;
+  absl::StatusOr<std::unique_ptr<Executor>> ex;
+  if (c.record_threads > 0) {
+    out.pool = absl::StrFormat("static %d", c.record_threads);
+    ex = ExecutorBuilder()
+             .policy("static")
+             .min_workers(c.record_threads)
+             .max_workers(c.record_threads)
+             .initial_workers(c.record_threads)
+             .build();
+  } else {
+    out.pool = c.adaptive.front().label();
+    ex = build_adaptive(c, c.adaptive.front());
+  }
+  if (!ex.ok()) return ex.status();
+  const Clock::time_point built = Clock::now();
+  LoadSpec spec = c.load;
+  spec.gil = gil;
+  spec.warmup = absl::ZeroDuration();
+  spec.max_window = absl::ZeroDuration();
+  spec.run_task = [&recorder](const WorkloadGenerator::Task& t, double submitted_s) {
+    recorder.run(t, submitted_s);
+  };
+  const std::string head = absl::StrFormat("%s %s", tag(c, "record"), out.pool);
+  out.load = run_load(**ex, built, *task, spec, nullptr,
+                      [&](double elapsed, double total, const TimelineSample& s) {
+                        progress.update(absl::StrFormat(
+                            "%s  %.1f/%.1f s  %d threads  %.0f tasks/s", head, elapsed,
+                            total, s.threads, s.throughput));
+                      });
+  ex->reset();  // joins the workers: no task runs after this
+  if (gil != nullptr) gil->set_track_held_cpu(false);
+  out.rows = recorder.rows();
+  progress.finish(absl::StrFormat("%s  %d tasks recorded, %.0f tasks/s", head,
+                                  out.rows.size(), out.load.throughput));
   return out;
 }
 

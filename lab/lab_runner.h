@@ -40,6 +40,7 @@
 #include "lab/lab_records.h"
 #include "lab/measurement_protocol.h"
 #include "lab/progress_line.h"
+#include "lab/trace_format.h"
 
 namespace betapool {
 
@@ -94,6 +95,18 @@ struct Comparison {
 absl::StatusOr<Comparison> run_comparison(const LabConfig& config,
                                           const SweepPoint& best,
                                           ProgressLine& progress);
+
+// `betapool-lab record`: one run of config.workload for config.load.measure
+// (no warm-up: every task from the start is recorded) on a static pool of
+// config.record_threads, or on the adaptive executor config.adaptive[0]
+// when that is 0; every task measured by a TraceRecorder.
+struct RecordedRun {
+  std::vector<TraceRow> rows;  // in arrival order
+  LoadResult load;             // the run's own measurements
+  std::string pool;            // "static 8" or the policy's label
+};
+absl::StatusOr<RecordedRun> run_record(const LabConfig& config,
+                                       ProgressLine& progress);
 
 // A decision reason with its numbers masked, so reasons can be counted:
 // "beta 0.86 > 0.70 but cpu 100%" -> "beta #.# > #.# but cpu #%".

@@ -44,6 +44,7 @@ struct Sample {
 struct Shared {
   Executor* executor = nullptr;
   WorkloadGenerator::Task task;
+  std::function<void(const WorkloadGenerator::Task&, double)> run_task;
   Clock::time_point t0;
   std::atomic<bool> stop{false};
   std::atomic<int64_t> completed{0};
@@ -54,7 +55,11 @@ struct Shared {
   void run_one(Clock::time_point submitted) {
     const Clock::time_point start = Clock::now();
     try {
-      task();
+      if (run_task) {
+        run_task(task, seconds_between(t0, submitted));
+      } else {
+        task();
+      }
     } catch (...) {
       // A workload that throws still completes (counted by the executor
       // as failed); the load keeps going.
@@ -144,6 +149,7 @@ LoadResult run_load(Executor& executor, Clock::time_point executor_built,
   auto s = std::make_shared<Shared>();
   s->executor = &executor;
   s->task = task;
+  s->run_task = spec.run_task;
   s->t0 = Clock::now();
 
   // Each window lasts at least its duration; in a closed loop with

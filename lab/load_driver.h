@@ -75,6 +75,11 @@ struct LoadSpec {
   uint64_t seed = 1;
   // If set, its counters are read at both ends of the measurement window.
   const SimulatedGil* gil = nullptr;
+  // If set, runs each task in place of calling it, given when the task was
+  // submitted (seconds since the load started): the trace recorder's hook
+  // (lab/trace_recorder.h). Called on the worker thread.
+  std::function<void(const WorkloadGenerator::Task& task, double submitted_s)>
+      run_task;
 };
 
 // One point of the thread-count-over-time series.

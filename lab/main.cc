@@ -3,6 +3,7 @@
 //   betapool-lab                       the default demonstration
 //   betapool-lab sweep   [--flags]     static pools of each size
 //   betapool-lab compare [--flags]     the sweep, then the adaptive executor
+//   betapool-lab record  [--flags]     one run, every task written as a trace
 //
 // The flags are defined from the one table in lab/lab_flags.h.
 //
@@ -51,11 +52,14 @@ int main(int argc, char** argv) {
   usage.normalize_filename = repository_relative;
   absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
-      "betapool-lab [sweep|compare] [--flags]\n"
+      "betapool-lab [sweep|compare|record] [--flags]\n"
       "  (no command)  the default demonstration: a cliff sweep and an adaptive\n"
       "                comparison on the paper's mixed workload, simulated GIL\n"
       "  sweep         static pools of each --threads size on --workload\n"
-      "  compare       the sweep, then the adaptive executor (--policy) against it");
+      "  compare       the sweep, then the adaptive executor (--policy) against it\n"
+      "  record        one run on one pool (--threads=N, or the adaptive executor)\n"
+      "                for --duration; every task written as a trace row to\n"
+      "                --trace_out, for replay in the simulator");
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (absl::Status s = betapool::check_flag_names(args); !s.ok()) {
     std::cerr << "betapool-lab: " << s.message() << "\n";

@@ -1,5 +1,7 @@
 #include "lab/simulated_gil.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +24,17 @@ int64_t steady_ns() {
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+int64_t thread_cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+// The calling thread's held-CPU sum, and its CPU clock when it last took a
+// tracking lock (-1: it holds none).
+thread_local int64_t tls_held_cpu_ns = 0;
+thread_local int64_t tls_taken_cpu_ns = -1;
 
 constexpr absl::Duration kMinInterval = absl::Microseconds(1);
 
@@ -98,9 +111,26 @@ void SimulatedGil::acquire() {
     }
   }
   report_lock_wait(waited_ns);
+  note_taken();
 }
 
+void SimulatedGil::note_taken() {
+  if (track_held_cpu_.load(std::memory_order_relaxed)) {
+    tls_taken_cpu_ns = thread_cpu_ns();
+  }
+}
+
+void SimulatedGil::note_dropping() {
+  if (tls_taken_cpu_ns >= 0) {
+    tls_held_cpu_ns += thread_cpu_ns() - tls_taken_cpu_ns;
+    tls_taken_cpu_ns = -1;
+  }
+}
+
+int64_t SimulatedGil::thread_held_cpu_ns() { return tls_held_cpu_ns; }
+
 void SimulatedGil::release() {
+  note_dropping();
   const void* me = self();
   const int64_t start = steady_ns();
   int64_t waited_ns = 0;
@@ -124,6 +154,13 @@ void SimulatedGil::release() {
 }
 
 bool SimulatedGil::yield_for_waiter() {
+  // Ends the held span here and starts a new one on every return: whether
+  // or not the lock changed hands, the time in between is spent waiting.
+  note_dropping();
+  struct Retaken {
+    SimulatedGil* gil;
+    ~Retaken() { gil->note_taken(); }
+  } retaken{this};
   const void* me = self();
   const int64_t start = steady_ns();
   int64_t waited_ns = 0;

@@ -30,6 +30,11 @@
 // Time a thread spends waiting for the lock (in acquire() and in a forced
 // switch) is reported through core/wait_accounting.h, so an executor records
 // it as lock-wait time per task and can tell GIL waiting from I/O waiting.
+// With set_track_held_cpu(true) each thread also sums the CPU time it ran
+// while holding the lock (thread_held_cpu_ns()), which the trace recorder
+// (lab/trace_recorder.h) reads around a task. Off by default: it reads the
+// thread's CPU clock (~1.5 us on a VM) at every take and release, inside
+// the serialized section.
 //
 // Example:
 //   betapool::SimulatedGil& gil = betapool::SimulatedGil::process_wide();
@@ -112,6 +117,16 @@ class SimulatedGil {
   SimulatedGilStats stats() const;
   void reset_stats();
 
+  // Turns on (or off) the per-thread held-CPU sum below. Takes effect from
+  // the next take of the lock.
+  void set_track_held_cpu(bool on) {
+    track_held_cpu_.store(on, std::memory_order_relaxed);
+  }
+  // CPU time the calling thread has run while holding a SimulatedGil that
+  // tracks it, in nanoseconds since the thread started; monotonic, so take
+  // differences around a task (as with thread_lock_wait_ns()).
+  static int64_t thread_held_cpu_ns();
+
  private:
   // Waits until the lock is free and takes it. Returns true if it waited.
   // Requires `lock` to hold mu_.
@@ -120,6 +135,9 @@ class SimulatedGil {
   // Requires mu_.
   void drop_locked();
   bool yield_for_waiter();
+  // The held-CPU sum's two ends, on the holder's thread, outside mu_.
+  void note_taken();
+  void note_dropping();
 
   // mu_ guards every member below except the two atomics.
   mutable std::mutex mu_;
@@ -135,6 +153,7 @@ class SimulatedGil {
   // Read without the mutex by check() and held_by_current_thread().
   std::atomic<bool> drop_request_{false};
   std::atomic<const void*> holder_{nullptr};
+  std::atomic<bool> track_held_cpu_{false};
 };
 
 // Holds `gil` for its lifetime ("running Python"); no-op when gil is null.

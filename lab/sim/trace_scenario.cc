@@ -13,14 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "lab/trace_format.h"
 
 namespace betapool {
 namespace {
 
-constexpr char kColumns[] = "arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s";
-constexpr const char* kFields[] = {"arrival_s", "cpu_s", "lock_held_s",
-                                   "lock_wait_s", "other_wait_s"};
-constexpr int kNumFields = 5;
+constexpr const char* kColumns = kTraceColumns;
+constexpr int kNumFields = static_cast<int>(kTraceFields.size());
 
 // Running mean and second moment of one column.
 struct Moments {
@@ -64,14 +63,14 @@ absl::StatusOr<Scenario> scenario_from_trace(std::istream& in) {
     if (text.empty()) continue;
     if (absl::ConsumePrefix(&text, "#")) {
       text = absl::StripAsciiWhitespace(text);
-      if (absl::ConsumePrefix(&text, "cpus=")) {
+      if (absl::ConsumePrefix(&text, kTraceCpusKey)) {
         if (!absl::SimpleAtod(text, &cpus) || !(cpus >= 1.0) ||
             !std::isfinite(cpus)) {
           return absl::InvalidArgumentError(
               absl::StrCat("trace line ", line_no, ": field cpus: '", text,
                            "' is not a number >= 1"));
         }
-      } else if (absl::ConsumePrefix(&text, "profile=")) {
+      } else if (absl::ConsumePrefix(&text, kTraceProfileKey)) {
         profile = std::string(text);
       }
       continue;  // other comments are notes for readers
@@ -97,7 +96,7 @@ absl::StatusOr<Scenario> scenario_from_trace(std::istream& in) {
       if (!absl::SimpleAtod(cell, &v[i]) || !(v[i] >= 0.0) ||
           !std::isfinite(v[i])) {
         return absl::InvalidArgumentError(
-            absl::StrCat("trace line ", line_no, ": field ", kFields[i], ": '",
+            absl::StrCat("trace line ", line_no, ": field ", kTraceFields[i], ": '",
                          cell, "' is not a non-negative number"));
       }
     }

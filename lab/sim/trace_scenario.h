@@ -3,12 +3,8 @@
 // scenario_from_trace: builds a simulator Scenario from a recorded task
 // trace, so a policy can be A/B-tested on a workload measured on a real
 // machine instead of a hand-written model. The trace format (CSV with '#'
-// header lines; this comment is its definition until the recorder lands):
-//
-//   # cpus=8
-//   # profile=voice_assistant
-//   arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s
-//   0.000120,0.004100,0.001000,0.000000,0.050000
+// header lines) is defined in lab/trace_format.h; `betapool-lab record`
+// writes it (docs/policies.md, "Replaying a recorded trace").
 //
 // The scenario's cores are the trace's CPU count. Each task is one CPU part
 // followed by one wait part; their lengths are lognormal with the mean and

@@ -12,6 +12,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lab/sim/trace_scenario.h"
 
 #ifndef BETAPOOL_LAB_BINARY
 #error "BETAPOOL_LAB_BINARY must name the betapool-lab executable"
@@ -99,7 +100,7 @@ TEST(LabCommandTest, HelpListsTheLabFlags) {
   const std::string dir = scratch_dir("help");
   const LabRun r = run_lab("--help", dir);
   // Abseil prints the usage on stdout and exits (status 1 for --help).
-  EXPECT_THAT(r.out, HasSubstr("betapool-lab [sweep|compare]"));
+  EXPECT_THAT(r.out, HasSubstr("betapool-lab [sweep|compare|record]"));
   EXPECT_THAT(r.out, HasSubstr("--workload"));
   EXPECT_THAT(r.out, HasSubstr("--threads"));
   EXPECT_THAT(r.out, HasSubstr("--policy"));
@@ -230,6 +231,48 @@ TEST(LabCommandTest, ShortSweepWithoutGilWritesJsonLines) {
   EXPECT_THAT(rows, HasSubstr("{\"workload\":\"io\",\"load\":\"closed\",\"gil\":false,"
                               "\"threads\":2,"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/out/io_nogil.svg"));
+}
+
+TEST(LabCommandTest, RecordWritesATraceTheSimulatorReads) {
+  const std::string dir = scratch_dir("record");
+  const LabRun r = run_lab(
+      "record --workload=rag_orchestration --threads=4 --duration=1s --out=" + dir +
+          "/out",
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("a static pool of 4"));
+  const std::string path = dir + "/out/rag_orchestration_trace.csv";  // the default
+  EXPECT_THAT(r.out, HasSubstr("Trace: " + path));
+  const std::string text = slurp(path);
+  EXPECT_THAT(text, ContainsRegex("^# cpus=[0-9]+\n# profile=rag_orchestration\n"
+                                  "# recorded by betapool-lab record: workload "
+                                  "rag_orchestration [^\n]*a static pool of 4[^\n]*\n"
+                                  "arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s\n"
+                                  "[0-9.]+,[0-9.]+,"));
+  std::ifstream in(path);
+  absl::StatusOr<betapool::Scenario> s = betapool::scenario_from_trace(in);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->name, "trace:rag_orchestration");
+  EXPECT_GE(s->machine.cores, 1.0);
+  // The profile is 12 ms of Python CPU (all of it holding the GIL), then
+  // 42 ms of I/O; bounds loose enough for a loaded 2-core machine.
+  const betapool::TaskProfile& p = s->profile_at(0.0);
+  EXPECT_GT(p.mean_cpu_seconds(), 0.004);
+  EXPECT_LT(p.mean_cpu_seconds(), 0.1);
+  EXPECT_TRUE(s->gil.enabled);
+  EXPECT_GT(p.mean_gil_seconds(), 0.8 * p.mean_cpu_seconds());
+  EXPECT_GT(p.mean_wait_seconds(), 0.03);
+  EXPECT_GT(s->arrivals.rate, 0.0);
+}
+
+TEST(LabCommandTest, RecordRejectsSeveralPoolSizes) {
+  const std::string dir = scratch_dir("record_bad");
+  LabRun r = run_lab("record --threads=1,2", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--threads=1,2: record runs one pool"));
+  r = run_lab("sweep --trace_out=x.csv", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--trace_out=x.csv: applies to the record command only"));
 }
 
 }  // namespace
