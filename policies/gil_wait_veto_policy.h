@@ -44,8 +44,10 @@
 //
 // It is the C++ port of the Python-written policy of the same rule
 // (bindings/python/betapool/policies.py, registered as
-// "gil_wait_veto_python"); both answer the same targets and reasons, but
-// this one runs on the controller thread without taking the GIL.
+// "gil_wait_veto_python"); both answer the same targets and reasons (one
+// exception: a NaN busy time, which both hold on, reads "no tasks finished
+// this interval" here), but this one runs on the controller thread without
+// taking the GIL.
 //
 // Example:
 //   betapool::GilWaitVetoOptions o;
