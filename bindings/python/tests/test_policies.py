@@ -27,9 +27,12 @@ def test_gil_wait_veto_by_name_is_the_cpp_policy(monkeypatch):
         return original(self, s)
 
     monkeypatch.setattr(GilWaitVetoPolicy, "decide", counting)
+    # An hour's stabilization window: every tick holds, however slow the machine.
+    config = betapool.ControllerConfig(stabilization_window_sec=3600.0)
     for name, python_calls in (("gil_wait_veto", 0), ("gil_wait_veto_python", 3)):
         calls.clear()
-        with AdaptiveThreadPoolExecutor(2, 8, policy=name, manual_control=True) as ex:
+        with AdaptiveThreadPoolExecutor(2, 8, config=config, policy=name,
+                                        manual_control=True) as ex:
             assert ex.policy == name
             ex.submit(time.sleep, 0.001).result(timeout=30)
             for _ in range(3):
