@@ -4,6 +4,7 @@
 #include "core/component_registry.h"
 #include "policies/beta_veto_policy.h"
 #include "policies/bottleneck_policy.h"
+#include "policies/gil_wait_veto_policy.h"
 #include "policies/hill_climbing_policy.h"
 #include "policies/static_policy.h"
 #include "sensors/cgroup_cpu_sensor.h"
@@ -23,6 +24,7 @@ void register_builtins(ComponentRegistryBuilder& builder) {
   register_static_policy(builder);
   register_hill_climbing_policy(builder);
   register_bottleneck_policy(builder);
+  register_gil_wait_veto_policy(builder);
   // Sensors.
   register_proc_stat_sensor(builder);
   register_cgroup_cpu_sensor(builder);

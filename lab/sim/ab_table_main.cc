@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
       betapool::AbCandidate::registered("beta_veto_lock_corrected"),
       betapool::AbCandidate::registered("hill_climbing"),
       betapool::AbCandidate::registered("bottleneck"),
+      betapool::AbCandidate::registered("gil_wait_veto"),
   };
   const std::string only = absl::GetFlag(FLAGS_scenario);
   for (const betapool::Scenario& scenario : betapool::scenarios::all()) {

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"
 #include "policies/bottleneck_policy.h"
+#include "policies/gil_wait_veto_policy.h"
 #include "policies/hill_climbing_policy.h"
 #include "policies/static_policy.h"
 #include "testing/scaling_policy_contract.h"
@@ -24,7 +25,8 @@ struct MakeStatic8 {
 using BuiltinPolicies =
     ::testing::Types<betapool::testing::DefaultMaker<betapool::BetaVetoPolicy>,
                      betapool::testing::DefaultMaker<betapool::HillClimbingPolicy>,
-                     betapool::testing::DefaultMaker<betapool::BottleneckPolicy>>;
+                     betapool::testing::DefaultMaker<betapool::BottleneckPolicy>,
+                     betapool::testing::DefaultMaker<betapool::GilWaitVetoPolicy>>;
 INSTANTIATE_TYPED_TEST_SUITE_P(BuiltinPolicyContract, ScalingPolicyContract, BuiltinPolicies);
 
 INSTANTIATE_TYPED_TEST_SUITE_P(StaticPolicyContract, ScalingPolicyContract,
@@ -47,8 +49,8 @@ TEST(PolicyContractTest, EveryRegisteredPolicyKeepsTheContract) {
     EXPECT_TRUE(betapool::testing::check_deterministic(make, 12)) << name;
     ++checked;
   }
-  // beta_veto, bottleneck, hill_climbing, static at least.
-  EXPECT_GE(checked, 4);
+  // beta_veto, bottleneck, gil_wait_veto, hill_climbing, static at least.
+  EXPECT_GE(checked, 5);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ print the load average.
 Example::
 
     python3 -m betapool.lab sweep --threads 1,8,32,256,2048 --tasks 2000
-    python3 -m betapool.lab compare --policies beta_veto,gil_wait_veto
+    python3 -m betapool.lab compare --policies beta_veto,gil_wait_veto,gil_wait_veto_python
 """
 
 from __future__ import annotations

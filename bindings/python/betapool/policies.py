@@ -83,11 +83,15 @@ class GilWaitVetoPolicy:
     cpu_upper_threshold -> grow by about a quarter (at least
     scale_up_step); otherwise hold.
 
-    Registered as "gil_wait_veto". It is an example of a Python policy as
-    much as a policy: see docs/python.md for how it does on the real GIL.
+    Registered as "gil_wait_veto_python". The same rule is built in, in C++,
+    as "gil_wait_veto" (policies/gil_wait_veto_policy.h): it answers the
+    same targets and reasons without taking the GIL on the controller
+    thread, so pick that one to run it. This class is an example of a Python
+    policy as much as a policy: see docs/python.md for how it does on the
+    real GIL and what a Python-written policy costs per tick.
     """
 
-    name = "gil_wait_veto"
+    name = "gil_wait_veto_python"
 
     def __init__(self, config: Any = None, *, gil_high: float = 0.5,
                  gil_low: float = 0.1, saturated_cores: float = 0.8):

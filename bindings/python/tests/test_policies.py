@@ -12,8 +12,56 @@ from betapool.policies import GilWaitVetoPolicy
 
 def test_builtin_and_python_policies_are_listed():
     names = betapool.policy_names()
-    assert {"beta_veto", "static", "gil_wait_veto"} <= set(names)
+    assert {"beta_veto", "static", "gil_wait_veto", "gil_wait_veto_python"} <= set(names)
     assert names == sorted(names)
+
+
+def test_gil_wait_veto_by_name_is_the_cpp_policy(monkeypatch):
+    # "gil_wait_veto" is the C++ port; "gil_wait_veto_python" the Python
+    # original. Count calls into the Python one to tell them apart.
+    calls = []
+    original = GilWaitVetoPolicy.decide
+
+    def counting(self, s):
+        calls.append(s)
+        return original(self, s)
+
+    monkeypatch.setattr(GilWaitVetoPolicy, "decide", counting)
+    # An hour's stabilization window: every tick holds, however slow the machine.
+    config = betapool.ControllerConfig(stabilization_window_sec=3600.0)
+    for name, python_calls in (("gil_wait_veto", 0), ("gil_wait_veto_python", 3)):
+        calls.clear()
+        with AdaptiveThreadPoolExecutor(2, 8, config=config, policy=name,
+                                        manual_control=True) as ex:
+            assert ex.policy == name
+            ex.submit(time.sleep, 0.001).result(timeout=30)
+            for _ in range(3):
+                d = ex.tick()
+                # Both start inside the stabilization window, as beta_veto.
+                assert (d["policy"], d["decision"], d["reason"]) == (name, "hold", "stabilizing")
+            assert ex.get_metrics()["policy_faults"] == 0
+        assert len(calls) == python_calls, name
+
+
+def test_cpp_gil_wait_veto_scales_a_live_pool():
+    # No stabilization or warm-up: the first interval with a finished task
+    # decides. Sleep tasks are blocked on something other than the GIL, so
+    # the pool grows by max(scale_up_step, n // 4).
+    config = betapool.ControllerConfig(stabilization_window_sec=0.0, warmup_task_count=0)
+    with AdaptiveThreadPoolExecutor(2, 8, config=config, policy="gil_wait_veto",
+                                    manual_control=True) as ex:
+        deadline = time.time() + 30
+        while True:
+            for f in [ex.submit(time.sleep, 0.02) for _ in range(4)]:
+                f.result(timeout=30)
+            d = ex.tick()
+            if d["decision"] != "hold" or time.time() > deadline:
+                break
+            # A loaded machine can make even a sleep look CPU-bound; retry.
+            assert d["reason"].startswith(("hold", "no tasks", "GIL")), d["reason"]
+        assert d["decision"] == "scaleUp", d["reason"]
+        assert (d["threads_before"], d["threads_after"]) == (2, 4)
+        assert d["reason"].startswith("blocked ")
 
 
 def test_unknown_policy_lists_the_known_ones():
@@ -126,17 +174,20 @@ def snap(current=8, *, now=10.0, completed=100, busy=8.0, cpu=0.8, lock=0.0, len
 def test_gil_wait_veto_grows_on_io_waiting():
     d = GilWaitVetoPolicy().decide(snap(busy=8.0, cpu=0.4, lock=0.1))
     assert d.target == 10  # +max(2, 8 // 4)
+    # The same case in tests/policies/gil_wait_veto_policy_test.cc (C++ port):
+    # same target, same reason.
+    assert d.reason == "blocked 0.94 > 0.70, GIL wait 0.01"
 
 
 def test_gil_wait_veto_shrinks_on_gil_waiting_though_beta_is_high():
     # beta = 1 - 0.5/8 = 0.94: the paper's policy would grow here.
     d = GilWaitVetoPolicy().decide(snap(busy=8.0, cpu=0.5, lock=6.0))
-    assert d.target == 7 and "GIL wait" in d.reason
+    assert d.target == 7 and d.reason == "GIL wait 0.75 > 0.50"
 
 
 def test_gil_wait_veto_holds_when_the_gil_is_saturated():
     d = GilWaitVetoPolicy().decide(snap(busy=8.0, cpu=0.9, lock=2.0, length=1.0))
-    assert d.target == 8 and "saturated" in d.reason
+    assert d.target == 8 and d.reason == "GIL saturated: wait 0.25, pool CPU 0.90 cores"
 
 
 def test_gil_wait_veto_respects_cpu_stabilization_and_evidence():
@@ -145,4 +196,5 @@ def test_gil_wait_veto_respects_cpu_stabilization_and_evidence():
     assert p.decide(snap(completed=0)).target == 8                 # no evidence
     assert p.decide(snap(cpu=0.4, now=10.0)).target == 10          # grows...
     assert p.decide(snap(cpu=0.4, now=11.0)).target == 8           # ...then waits 2 s
+    assert p.decide(snap(cpu=0.4, now=11.0)).reason == "stabilizing"
     assert p.decide(snap(current=64, cpu=0.4, now=20.0)).target == 64  # clamped
