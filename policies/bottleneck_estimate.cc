@@ -117,11 +117,16 @@ BottleneckPolicy::Estimate BottleneckPolicy::estimate(const Evidence& ev) const 
   } else if (ev.effective_cpus > 0) {
     e.cpu_util = std::min(1.0, ev.cpu / (ev.seconds * ev.effective_cpus));
   }
+  // Saturated means this process's CPUs are used up by this process. On a
+  // shared machine the whole machine reads 100 % whenever a neighbour is
+  // busy, and the pool's threads still get more CPU as they grow (the
+  // scheduler shares by thread), so the machine's reading only stands in
+  // when there is no reading of the process's own use.
   const double saturated = options_.cpu_saturated_percent / 100.0;
   e.cpu_saturated =
-      (e.cpu_util && *e.cpu_util >= saturated) ||
-      (ev.system_percent_ticks > 0 &&
-       ev.system_percent_sum / ev.system_percent_ticks / 100.0 >= saturated);
+      e.cpu_util ? *e.cpu_util >= saturated
+                 : ev.system_percent_ticks > 0 &&
+                       ev.system_percent_sum / ev.system_percent_ticks / 100.0 >= saturated;
 
   // CPU knee: busy threads scale with throughput until the CPU is used up.
   e.n_cpu = kInf;

@@ -20,7 +20,8 @@ struct Tick {
   double wall = 0.05;
   double cpu = 0.001;
   double lock = 0.0;
-  std::optional<double> cpu_percent = 2.0;
+  std::optional<double> cpu_percent = 2.0;  // this process's share
+  std::optional<double> machine_percent;    // the whole machine's; default cpu_percent
   int min_workers = 4;
   int max_workers = 64;
   int busy = -1;        // default: n
@@ -46,7 +47,7 @@ class Feeder {
     s.interval.lock_wait_time = k * t.lock;
     total_ += s.interval.completed;
     s.total_completed = total_;
-    s.cpu.system_percent = t.cpu_percent;
+    s.cpu.system_percent = t.machine_percent ? t.machine_percent : t.cpu_percent;
     s.cpu.process_percent = t.cpu_percent;
     if (t.cpu_percent) s.cpu.effective_cpus = 4;
     return p.decide(s);
@@ -144,6 +145,27 @@ TEST(BottleneckPolicyTest, NeverGrowsWhileTheCpuIsSaturatedAndProbesSmaller) {
   t.n = 12;  // throughput held: the smaller pool is kept, and probed further
   const ScalingDecision next = f.feed(p, t);
   EXPECT_LE(next.target, 12) << next.reason;
+}
+
+TEST(BottleneckPolicyTest, OtherTenantsBusyMachineIsNotTheProcesssSaturation) {
+  // Other processes keep the machine at 100 % while this pool gets 30 % of
+  // its CPUs: the pool's own CPU has headroom (the CPU knee is ~12
+  // threads), so it grows, and the throughput trial keeps or undoes it. A
+  // shrink here would only hand more of the machine to the neighbours.
+  BottleneckPolicy p;
+  Feeder f;
+  const ScalingDecision d = f.feed(
+      p, Tick{.n = 4, .rate = 80, .wall = 0.05, .cpu = 0.015, .cpu_percent = 30.0,
+              .machine_percent = 100.0});
+  EXPECT_EQ(d.kind, DecisionKind::kScaleUp) << d.reason;
+  EXPECT_GT(d.target, 4) << d.reason;
+  // Without a process reading, the machine's is all there is: saturated.
+  BottleneckPolicy q;
+  Feeder g;
+  const ScalingDecision blind = g.feed(
+      q, Tick{.n = 8, .rate = 160, .wall = 0.05, .cpu = 0.015, .cpu_percent = std::nullopt,
+              .machine_percent = 100.0});
+  EXPECT_LE(blind.target, 8) << blind.reason;
 }
 
 TEST(BottleneckPolicyTest, UndoesAShrinkThatLostThroughput) {
