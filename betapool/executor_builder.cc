@@ -249,9 +249,12 @@ absl::Status known_name(const char* kind, absl::string_view value,
   if (std::find(known.begin(), known.end(), value) != known.end()) {
     return absl::OkStatus();
   }
+  const std::string kinds = absl::string_view(kind) == "policy"
+                                ? std::string("policies")
+                                : absl::StrCat(kind, "s");
   return absl::NotFoundError(
       absl::StrCat("spec: unknown ", kind, " '", echoed_text(value),
-                   "'; known ", kind, "s: ", absl::StrJoin(known, ", ")));
+                   "'; known ", kinds, ": ", absl::StrJoin(known, ", ")));
 }
 
 }  // namespace

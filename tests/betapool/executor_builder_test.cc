@@ -242,6 +242,12 @@ TEST(ExecutorBuilderTest, AnEchoedValueIsCutBetweenCharacters) {
   }
 }
 
+TEST(ExecutorBuilderTest, ApplySpecNamesKnownPoliciesInPlural) {
+  ExecutorBuilder b;
+  EXPECT_THAT(std::string(b.apply_spec("policy=nope").message()),
+              HasSubstr("known policies: "));
+}
+
 TEST(ExecutorBuilderTest, ApplySpecChecksConfigRangesAndNan) {
   ExecutorBuilder b;
   EXPECT_THAT(std::string(b.apply_spec("monitor_interval=nan").message()),
