@@ -18,6 +18,7 @@
 #include "bindings/python/src/worker_gil.h"
 #include "core/component_registry.h"
 #include "core/controller_snapshot.h"
+#include "core/echoed_text.h"
 #include "core/errors.h"
 #include "core/scaling_decision.h"
 #include "core/task_metrics.h"
@@ -196,7 +197,7 @@ void bind_executor(py::module_& m) {
              if (!sensor.is_none()) {
                if (!py::isinstance<py::str>(sensor)) {
                  throw std::invalid_argument(
-                     "sensor = " + std::string(py::repr(sensor)) +
+                     "sensor = " + echoed_text(std::string(py::repr(sensor))) +
                      ": must be a registered sensor name, or None for none");
                }
                o.sensor = sensor.cast<std::string>();

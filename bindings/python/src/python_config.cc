@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/echoed_text.h"
 
 namespace py = pybind11;
 
@@ -26,12 +27,9 @@ py::object to_python(double v, const Field& f) {
   return py::float_(v);
 }
 
-// Python's repr of a user's value, cut short: it may be huge.
+// Python's repr of a user's value, echoed in part: it may be huge.
 std::string repr_of(const py::handle& v) {
-  constexpr std::size_t kMaxEchoed = 64;
-  std::string r = py::repr(v);
-  if (r.size() > kMaxEchoed) r = absl::StrCat(r.substr(0, kMaxEchoed), "...");
-  return r;
+  return echoed_text(std::string(py::repr(v)));
 }
 
 // The value of Python attribute `name` = `value` into field `f` of `c`.
@@ -95,7 +93,7 @@ ControllerConfig config_from_python(const py::handle& obj) {
     }
     if (field == nullptr) {
       throw std::invalid_argument(absl::StrCat(
-          "config.", name, " = ", repr_of(value),
+          "config.", echoed_text(name), " = ", repr_of(value),
           ": unknown field; known fields: ", absl::StrJoin(known, ", ")));
     }
     set_from_python(c, *field, name, value);

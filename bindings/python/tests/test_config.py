@@ -97,3 +97,22 @@ def test_record_spacing_is_checked_by_the_metrics_options_table():
     with pytest.raises(ValueError, match=r"record_spacing = nan"):
         build(record_spacing=float("nan"))
     build(record_spacing=0.0)
+
+
+def test_a_long_value_is_echoed_in_part_and_stays_readable():
+    # "x" then two-byte characters: a cut after a fixed byte count would
+    # split one, and Python would show an empty message.
+    wide = "x" + "\u00e9" * 100
+    with pytest.raises(ValueError, match=r"config\.scale_up_step = 'x\u00e9+.*must be an int"):
+        build(types.SimpleNamespace(scale_up_step=wide))
+    with pytest.raises(ValueError) as e:
+        build(types.SimpleNamespace(**{"k" * 10**6: 1}))
+    assert "unknown field" in str(e.value) and len(str(e.value)) < 1000
+    with pytest.raises(ValueError) as e:
+        build(sensor="s" * 10**6)
+    assert "unknown sensor 'sss" in str(e.value) and len(str(e.value)) < 1000
+    with pytest.raises(ValueError) as e:
+        build(sensor=b"s" * 10**6)
+    assert "must be a registered sensor name" in str(e.value)
+    assert len(str(e.value)) < 1000
+
