@@ -184,14 +184,18 @@ void bind_records(py::module_& m) {
 void bind_executor(py::module_& m) {
   py::class_<PythonExecutor>(m, "Executor",
                              "The C++ executor (see betapool.executor).")
-      .def(py::init([](int min_workers, int max_workers, py::object config,
-                       py::object policy, py::object sensor,
-                       std::optional<int> initial_workers,
-                       std::optional<double> record_spacing,
-                       bool manual_control, bool enable_logging) {
+      .def(py::init([](py::object min_workers, py::object max_workers,
+                       py::object config, py::object policy,
+                       py::object sensor, py::object initial_workers,
+                       py::object record_spacing, bool manual_control,
+                       bool enable_logging) {
+             // Objects, not typed parameters: pybind11's "incompatible
+             // constructor arguments" would name no argument.
              PythonExecutorOptions o;
-             o.min_workers = min_workers;
-             o.max_workers = max_workers;
+             o.min_workers =
+                 worker_count_from_python("min_workers", min_workers);
+             o.max_workers =
+                 worker_count_from_python("max_workers", max_workers);
              o.config = config_from_python(config);
              o.policy = std::move(policy);
              if (!sensor.is_none()) {
@@ -202,8 +206,10 @@ void bind_executor(py::module_& m) {
                }
                o.sensor = sensor.cast<std::string>();
              }
-             o.initial_workers = initial_workers;
-             o.record_spacing = record_spacing;
+             o.initial_workers = optional_worker_count_from_python(
+                 "initial_workers", initial_workers);
+             o.record_spacing =
+                 optional_seconds_from_python("record_spacing", record_spacing);
              o.manual_control = manual_control;
              o.enable_logging = enable_logging;
              return std::make_unique<PythonExecutor>(std::move(o));

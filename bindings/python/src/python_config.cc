@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -32,31 +34,36 @@ std::string repr_of(const py::handle& v) {
   return echoed_text(std::string(py::repr(v)));
 }
 
+// `value` as a double if it is an int (not a bool: True is no step size)
+// or, unless `integral`, a float; nullopt for any other type. A huge int
+// becomes +-inf (out of every range), never an overflow.
+std::optional<double> number_of(const py::handle& value, bool integral) {
+  const bool is_int =
+      py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value);
+  if (!is_int) {
+    if (integral || !py::isinstance<py::float_>(value)) return std::nullopt;
+    return value.cast<double>();
+  }
+  // Through Python's own int -> float: exact in every field's range.
+  const double v = PyLong_AsDouble(value.ptr());
+  if (v == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    return value.cast<py::int_>() > py::int_(0) ? HUGE_VAL : -HUGE_VAL;
+  }
+  return v;
+}
+
 // The value of Python attribute `name` = `value` into field `f` of `c`.
 void set_from_python(ControllerConfig& c, const Field& f,
                      const std::string& name, const py::handle& value) {
-  // bool is an int in Python, but True is no step size.
-  const bool is_bool = py::isinstance<py::bool_>(value);
-  const bool is_int = py::isinstance<py::int_>(value) && !is_bool;
-  const bool is_float = py::isinstance<py::float_>(value);
-  if (f.is_integral() ? !is_int : !(is_int || is_float)) {
+  const std::optional<double> number = number_of(value, f.is_integral());
+  if (!number) {
     throw std::invalid_argument(absl::StrCat(
         "config.", name, " = ", repr_of(value), ": must be ",
         f.is_integral() ? "an int" : "an int or a float",
         f.is_duration() ? " (seconds)" : ""));
   }
-  double v = 0;
-  if (is_int) {
-    // Through Python's own int -> float (exact in every field's range, and
-    // never an overflow: a huge int becomes inf, out of range below).
-    v = PyLong_AsDouble(value.ptr());
-    if (v == -1.0 && PyErr_Occurred()) {
-      PyErr_Clear();
-      v = value.cast<py::int_>() > py::int_(0) ? HUGE_VAL : -HUGE_VAL;
-    }
-  } else {
-    v = value.cast<double>();
-  }
+  const double v = *number;
   if (absl::Status s = set_field(c, f, v); !s.ok()) {
     // set_field says "ControllerConfig.<name> = <v>: <rule>"; name the
     // attribute the user wrote, and its value, instead.
@@ -99,6 +106,44 @@ ControllerConfig config_from_python(const py::handle& obj) {
     set_from_python(c, *field, name, value);
   }
   return c;
+}
+
+int worker_count_from_python(const char* name, const py::handle& value) {
+  const std::optional<double> v = number_of(value, /*integral=*/true);
+  if (!v) {
+    throw py::type_error(
+        absl::StrCat(name, " = ", repr_of(value), ": must be an int"));
+  }
+  // The builder checks the bounds; an int it cannot hold is out of them.
+  if (*v < std::numeric_limits<int>::min() ||
+      *v > std::numeric_limits<int>::max()) {
+    throw std::invalid_argument(absl::StrCat(name, " = ", repr_of(value),
+                                             ": must be within [1, ",
+                                             kMaxWorkerCount, "]"));
+  }
+  return static_cast<int>(*v);
+}
+
+std::optional<int> optional_worker_count_from_python(const char* name,
+                                                     const py::handle& value) {
+  if (value.is_none()) return std::nullopt;
+  if (!number_of(value, /*integral=*/true)) {
+    throw py::type_error(
+        absl::StrCat(name, " = ", repr_of(value), ": must be an int or None"));
+  }
+  return worker_count_from_python(name, value);
+}
+
+std::optional<double> optional_seconds_from_python(const char* name,
+                                                   const py::handle& value) {
+  if (value.is_none()) return std::nullopt;
+  const std::optional<double> v = number_of(value, /*integral=*/false);
+  if (!v) {
+    throw py::type_error(absl::StrCat(
+        name, " = ", repr_of(value),
+        ": must be an int or a float (seconds) or None"));
+  }
+  return v;
 }
 
 void bind_config(py::module_& m) {

@@ -116,3 +116,18 @@ def test_a_long_value_is_echoed_in_part_and_stays_readable():
     assert "must be a registered sensor name" in str(e.value)
     assert len(str(e.value)) < 1000
 
+
+@pytest.mark.parametrize("arg, value, message", [
+    ("min_workers", "1", r"min_workers = '1': must be an int"),
+    ("max_workers", 2.5, r"max_workers = 2\.5: must be an int"),
+    ("max_workers", True, r"max_workers = True: must be an int"),
+    ("min_workers", 2**40, r"min_workers = 1099511627776: must be"),
+    ("initial_workers", "1", r"initial_workers = '1': must be an int or None"),
+    ("record_spacing", "1", r"record_spacing = '1': must be an int or a float \(seconds\) or None"),
+])
+def test_a_bad_argument_type_names_the_argument_and_value(arg, value, message):
+    kwargs = {"min_workers": 1, "max_workers": 2, arg: value}
+    with pytest.raises((TypeError, ValueError), match=message):
+        ex = AdaptiveThreadPoolExecutor(manual_control=True, **kwargs)
+        ex.shutdown()
+
