@@ -91,13 +91,20 @@ ControllerConfig config_from_python(const py::handle& obj) {
   for (const Field& f : config_fields<ControllerConfig>()) {
     known.push_back(python_name(f));
   }
-  for (auto [key, value] : py::dict(obj.attr("__dict__"))) {
+  // Every public attribute the object shows, wherever Python keeps it (the
+  // instance, its class, a property): a value set on the class is the
+  // user's value as much as one set on the instance.
+  for (const py::handle key : py::list(py::module_::import("builtins")
+                                           .attr("dir")(obj))) {
     const std::string name = py::str(key);
     if (name.rfind('_', 0) == 0) continue;  // private state of the object
+    const py::object value = obj.attr(key);
     const Field* field = nullptr;
     for (const Field& f : config_fields<ControllerConfig>()) {
       if (python_name(f) == name) field = &f;
     }
+    // Methods are no fields.
+    if (field == nullptr && PyCallable_Check(value.ptr())) continue;
     if (field == nullptr) {
       throw std::invalid_argument(absl::StrCat(
           "config.", echoed_text(name), " = ", repr_of(value),

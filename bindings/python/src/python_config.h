@@ -28,8 +28,9 @@ namespace betapool::python {
 // Defines config_fields() and CoreConfig in `m`.
 void bind_config(pybind11::module_& m);
 
-// None: the defaults. Otherwise an object whose public attributes are all
-// fields of the table (missing ones keep their defaults), or a CoreConfig.
+// None: the defaults. Otherwise an object whose public attributes (on the
+// instance or its class; methods aside) are all fields of the table
+// (missing ones keep their defaults), or a CoreConfig.
 // Throws std::invalid_argument (ValueError) naming the field and value for
 // an unknown attribute, a value of the wrong type (an int field takes an
 // int, not a bool or float; others take an int or float) or out of its

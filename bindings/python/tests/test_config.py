@@ -131,3 +131,34 @@ def test_a_bad_argument_type_names_the_argument_and_value(arg, value, message):
         ex = AdaptiveThreadPoolExecutor(manual_control=True, **kwargs)
         ex.shutdown()
 
+
+def test_fields_set_on_the_class_count_too():
+    # A value the object shows as an attribute is the user's value, wherever
+    # Python keeps it: on the class, or behind a property.
+    class OnTheClass:
+        scale_up_step = 10**8
+
+    with pytest.raises(ValueError, match=r"config\.scale_up_step = 100000000: must be within"):
+        build(OnTheClass())
+
+    class Misspelled:
+        scale_up_stpe = 4
+
+    with pytest.raises(ValueError, match=r"config\.scale_up_stpe = 4: unknown field"):
+        build(Misspelled())
+
+    class WithProperty:
+        @property
+        def scale_up_step(self):
+            return 0
+
+    with pytest.raises(ValueError, match=r"config\.scale_up_step = 0: must be within"):
+        build(WithProperty())
+
+    class WithMethod:
+        scale_up_step = 3
+
+        def describe(self):  # methods are not fields
+            return "three"
+
+    build(WithMethod())
