@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -236,10 +237,20 @@ absl::Status bad_value(absl::string_view key, absl::string_view value,
                    expected));
 }
 
+// A worker count: min_workers, max_workers, initial_workers. Digits no int
+// holds are out of range (build() checks the range of the others).
 absl::Status parse_int(absl::string_view key, absl::string_view value,
                        int& out) {
-  if (!absl::SimpleAtoi(value, &out)) return bad_value(key, value, "an integer");
-  return absl::OkStatus();
+  if (absl::SimpleAtoi(value, &out)) return absl::OkStatus();
+  absl::string_view digits = value;
+  if (!absl::ConsumePrefix(&digits, "-")) absl::ConsumePrefix(&digits, "+");
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit)) {
+    return bad_value(key, value, "an integer");
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("spec: ", key, "='", echoed_text(value),
+                   "': must be within [1, ", kMaxWorkerCount, "]"));
 }
 
 // OK if `value` is one of `known`; else NotFound listing them, as the

@@ -248,6 +248,19 @@ TEST(ExecutorBuilderTest, ApplySpecNamesKnownPoliciesInPlural) {
               HasSubstr("known policies: "));
 }
 
+// An integer too large for an int is out of range, not "not an integer".
+TEST(ExecutorBuilderTest, ApplySpecSaysAHugeWorkerCountIsOutOfRange) {
+  ExecutorBuilder b;
+  for (const char* spec : {"max_workers=4294967297", "min_workers=-4294967297",
+                           "initial_workers=99999999999999999999"}) {
+    const std::string e(b.apply_spec(spec).message());
+    EXPECT_THAT(e, HasSubstr("must be within [1, 65536]")) << spec;
+    EXPECT_THAT(e, ::testing::Not(HasSubstr("not an integer"))) << spec;
+  }
+  EXPECT_THAT(std::string(b.apply_spec("max_workers=4.5").message()),
+              HasSubstr("max_workers='4.5' is not an integer"));
+}
+
 TEST(ExecutorBuilderTest, ApplySpecChecksConfigRangesAndNan) {
   ExecutorBuilder b;
   EXPECT_THAT(std::string(b.apply_spec("monitor_interval=nan").message()),
