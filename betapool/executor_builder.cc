@@ -4,12 +4,14 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "betapool/builtins.h"
+#include "core/echoed_text.h"
 #include "sensors/effective_cpus.h"
 
 namespace betapool {
@@ -228,26 +230,27 @@ absl::StatusOr<std::unique_ptr<Executor>> ExecutorBuilder::build() {
 
 namespace {
 
-// The most of a user's value an error message repeats: a config string may
-// be huge (a file, a fuzzer), an error message should stay one line.
-constexpr std::size_t kMaxEchoed = 64;
-
-std::string echo(absl::string_view text) {
-  if (text.size() <= kMaxEchoed) return std::string(text);
-  return absl::StrCat(text.substr(0, kMaxEchoed), "... (", text.size(),
-                      " bytes)");
-}
-
 absl::Status bad_value(absl::string_view key, absl::string_view value,
                        absl::string_view expected) {
   return absl::InvalidArgumentError(
-      absl::StrCat("spec: ", key, "='", echo(value), "' is not ", expected));
+      absl::StrCat("spec: ", key, "='", echoed_text(value), "' is not ",
+                   expected));
 }
 
+// A worker count: min_workers, max_workers, initial_workers. Digits no int
+// holds are out of range (build() checks the range of the others).
 absl::Status parse_int(absl::string_view key, absl::string_view value,
                        int& out) {
-  if (!absl::SimpleAtoi(value, &out)) return bad_value(key, value, "an integer");
-  return absl::OkStatus();
+  if (absl::SimpleAtoi(value, &out)) return absl::OkStatus();
+  absl::string_view digits = value;
+  if (!absl::ConsumePrefix(&digits, "-")) absl::ConsumePrefix(&digits, "+");
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit)) {
+    return bad_value(key, value, "an integer");
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("spec: ", key, "='", echoed_text(value),
+                   "': must be within [1, ", kMaxWorkerCount, "]"));
 }
 
 // OK if `value` is one of `known`; else NotFound listing them, as the
@@ -257,9 +260,12 @@ absl::Status known_name(const char* kind, absl::string_view value,
   if (std::find(known.begin(), known.end(), value) != known.end()) {
     return absl::OkStatus();
   }
-  return absl::NotFoundError(absl::StrCat("spec: unknown ", kind, " '",
-                                          echo(value), "'; known ", kind,
-                                          "s: ", absl::StrJoin(known, ", ")));
+  const std::string kinds = absl::string_view(kind) == "policy"
+                                ? std::string("policies")
+                                : absl::StrCat(kind, "s");
+  return absl::NotFoundError(
+      absl::StrCat("spec: unknown ", kind, " '", echoed_text(value),
+                   "'; known ", kinds, ": ", absl::StrJoin(known, ", ")));
 }
 
 }  // namespace
@@ -378,7 +384,7 @@ absl::Status ExecutorBuilder::apply_spec(std::string_view spec_text) {
     const absl::string_view value = absl::StripAsciiWhitespace(kv.second);
     if (item.find('=') == absl::string_view::npos || value.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("spec: '", echo(item), "' is not key=value"));
+          absl::StrCat("spec: '", echoed_text(item), "' is not key=value"));
     }
     const auto own = std::find_if(
         spec_keys().begin(), spec_keys().end(),
@@ -387,7 +393,8 @@ absl::Status ExecutorBuilder::apply_spec(std::string_view spec_text) {
         find_config_field<ControllerConfig>(key);
     if (own == spec_keys().end() && field == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("spec: unknown key '", echo(key), "'; known keys: ",
+          absl::StrCat("spec: unknown key '", echoed_text(key),
+                       "'; known keys: ",
                        absl::StrJoin(spec_key_names(), ", ")));
     }
     const bool repeatable = own != spec_keys().end() && own->repeatable;
@@ -400,7 +407,7 @@ absl::Status ExecutorBuilder::apply_spec(std::string_view spec_text) {
     }
     absl::Status s = own != spec_keys().end()
                          ? own->apply(next, value)
-                         : parse_field(next.config_, *field, value, echo(value));
+                         : parse_field(next.config_, *field, value);
     if (!s.ok()) {
       if (own != spec_keys().end()) return s;
       return absl::Status(s.code(), absl::StrCat("spec: ", s.message()));

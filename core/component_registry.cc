@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/echoed_text.h"
 
 namespace betapool {
 namespace {
@@ -25,7 +26,8 @@ absl::StatusOr<std::unique_ptr<I>> create_from(const Table& table,
   auto it = table.find(name);
   if (it == table.end()) {
     return absl::NotFoundError(absl::StrCat(
-        "unknown ", kind, " '", std::string(name), "'; known ",
+        "unknown ", kind, " '",
+        echoed_text(absl::string_view(name.data(), name.size())), "'; known ",
         std::string(kind) == "policy" ? "policies" : std::string(kind) + "s", ": ",
         table.empty() ? "(none)" : absl::StrJoin(names_of(table), ", ")));
   }

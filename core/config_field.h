@@ -36,6 +36,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "core/echoed_text.h"
 
 namespace betapool {
 
@@ -194,23 +195,23 @@ absl::Status set_field(C& c, const ConfigField<C>& f, double v) {
 
 // Parses `text` (an integer for an integer field, otherwise a number;
 // seconds for a duration) and sets the field as set_field does. Returns
-// InvalidArgument "<name>='<echoed_text>' is not an integer" (or "a number",
-// "a number of seconds"), or set_field's range error. `echoed_text` is what
-// the message shows of `text`: the caller may shorten a huge input.
+// InvalidArgument "<name>='<text>' is not an integer" (or "a number",
+// "a number of seconds"; a long text is echoed only in part, see
+// core/echoed_text.h), or set_field's range error.
 template <class C>
-absl::Status parse_field(C& c, const ConfigField<C>& f, absl::string_view text,
-                         absl::string_view echoed_text) {
+absl::Status parse_field(C& c, const ConfigField<C>& f,
+                         absl::string_view text) {
   double v = 0;
   if (f.is_integral()) {
     long long i = 0;
     if (!absl::SimpleAtoi(text, &i)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(f.name, "='", echoed_text, "' is not an integer"));
+          absl::StrCat(f.name, "='", echoed_text(text), "' is not an integer"));
     }
     v = static_cast<double>(i);
   } else if (!absl::SimpleAtod(text, &v)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        f.name, "='", echoed_text, "' is not a number",
+        f.name, "='", echoed_text(text), "' is not a number",
         f.is_duration() ? " of seconds" : ""));
   }
   return set_field(c, f, v);

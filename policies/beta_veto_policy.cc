@@ -94,11 +94,15 @@ ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
   const std::string cpu_text =
       cpu ? absl::StrFormat("%.0f%%", *cpu) : std::string("unavailable");
 
+  // A step is a size: a config built by hand skips validate(), and a
+  // negative step must not reverse a decision (nor INT_MIN overflow -step).
+  const int up_step = std::max(0, config_.scale_up_step);
+  const int down_step = std::max(0, config_.scale_down_step);
   int step = 0;  // +up, -down or 0, before the worker bounds
   std::string reason;
   if (beta > config_.beta_high_threshold) {
     if (cpu && *cpu < config_.cpu_upper_threshold) {
-      step = config_.scale_up_step;
+      step = up_step;
       reason = absl::StrFormat("%s > %.2f and cpu %s < %.0f%%", beta_text,
                                config_.beta_high_threshold, cpu_text,
                                config_.cpu_upper_threshold);
@@ -109,11 +113,11 @@ ScalingDecision BetaVetoPolicy::decide(const ControllerSnapshot& s) {
                                config_.beta_high_threshold, cpu_text);
     }
   } else if (beta < config_.beta_low_threshold) {
-    step = -config_.scale_down_step;
+    step = -down_step;
     reason = absl::StrFormat("GIL safety veto: %s < %.2f", beta_text,
                              config_.beta_low_threshold);
   } else if (cpu && *cpu > config_.cpu_upper_threshold) {
-    step = -config_.scale_down_step;
+    step = -down_step;
     reason = absl::StrFormat("cpu %s > %.0f%% (%s)", cpu_text,
                              config_.cpu_upper_threshold, beta_text);
   } else {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -88,10 +89,14 @@ ScalingDecision HillClimbingPolicy::move_to(int target,
 
 void HillClimbingPolicy::enter_hold() {
   hold_reference_ = base_.mean();
-  hold_ticks_ = hold_ticks_ == 0
-                    ? std::min(options_.max_hold_ticks,
-                               2 * (options_.samples_per_level + options_.settle_ticks))
-                    : std::min(options_.max_hold_ticks, 2 * hold_ticks_);
+  // In 64 bits: options near INT_MAX must saturate at max_hold_ticks, not
+  // wrap to a negative hold.
+  const int64_t wanted =
+      hold_ticks_ == 0
+          ? 2 * (int64_t{options_.samples_per_level} + options_.settle_ticks)
+          : 2 * int64_t{hold_ticks_};
+  hold_ticks_ = static_cast<int>(
+      std::min<int64_t>(options_.max_hold_ticks, wanted));
   hold_left_ = hold_ticks_;
   phase_ = Phase::kHold;
   base_ = Level{base_.workers};

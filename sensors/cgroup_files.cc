@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "core/echoed_text.h"
 
 namespace betapool {
 namespace {
@@ -17,12 +18,10 @@ absl::string_view to_absl(std::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 
-// Shortens text quoted in an error message, so a fuzzer's megabyte of junk
-// does not end up in a log line.
+// Text quoted in an error message, echoed in part (core/echoed_text.h), so
+// a fuzzer's megabyte of junk does not end up in a log line.
 std::string quote(absl::string_view s) {
-  constexpr std::size_t kMax = 40;
-  if (s.size() <= kMax) return absl::StrCat("'", s, "'");
-  return absl::StrCat("'", s.substr(0, kMax), "...'");
+  return absl::StrCat("'", echoed_text(s), "'");
 }
 
 // Decodes the octal escapes mountinfo uses for space, tab, newline and

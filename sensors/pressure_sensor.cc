@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "core/component_registry.h"
+#include "core/echoed_text.h"
 #include "sensors/cgroup_locator.h"
 #include "sensors/proc_stat_sensor.h"
 
@@ -25,7 +26,7 @@ absl::StatusOr<PsiLine> parse_psi_line(absl::string_view kind,
     if (eq == absl::string_view::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
           "PSI '", kind, "' line: expected key=value, got '",
-          token.substr(0, 40), "'"));
+          echoed_text(token), "'"));
     }
     const absl::string_view key = token.substr(0, eq);
     const absl::string_view value = token.substr(eq + 1);
@@ -33,7 +34,7 @@ absl::StatusOr<PsiLine> parse_psi_line(absl::string_view kind,
       if (!absl::SimpleAtoi(value, &line.total_us)) {
         return absl::InvalidArgumentError(
             absl::StrCat("PSI '", kind, "' total is not an unsigned integer: '",
-                         value.substr(0, 40), "'"));
+                         echoed_text(value), "'"));
       }
       continue;
     }
@@ -46,7 +47,7 @@ absl::StatusOr<PsiLine> parse_psi_line(absl::string_view kind,
     if (!absl::SimpleAtod(value, &v) || !(v >= 0.0 && v <= 100.0)) {
       return absl::InvalidArgumentError(
           absl::StrCat("PSI '", kind, "' ", key, " is not a percentage: '",
-                       value.substr(0, 40), "'"));
+                       echoed_text(value), "'"));
     }
     *target = v;
     if (key == "avg10") has_avg10 = true;
@@ -73,7 +74,7 @@ absl::StatusOr<PsiCpu> parse_psi_cpu(std::string_view contents_in) {
         space == absl::string_view::npos ? "" : line.substr(space + 1);
     if (kind != "some" && kind != "full") {
       return absl::InvalidArgumentError(absl::StrCat(
-          "PSI: unknown line kind '", kind.substr(0, 40), "'"));
+          "PSI: unknown line kind '", echoed_text(kind), "'"));
     }
     absl::StatusOr<PsiLine> parsed = parse_psi_line(kind, rest);
     if (!parsed.ok()) return parsed.status();

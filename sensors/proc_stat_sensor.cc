@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/component_registry.h"
+#include "core/echoed_text.h"
 #include "sensors/small_file.h"
 
 namespace betapool {
@@ -39,7 +40,7 @@ absl::StatusOr<ProcStatTimes> parse_proc_stat(std::string_view contents_in) {
       if (!absl::SimpleAtoi(fields[i], &v[i])) {
         return absl::InvalidArgumentError(absl::StrCat(
             "/proc/stat: 'cpu' field ", i + 1, " is not a number: '",
-            fields[i], "'"));
+            echoed_text(fields[i]), "'"));
       }
     }
     // user nice system idle iowait irq softirq steal (guest is in user).
@@ -81,14 +82,18 @@ absl::StatusOr<uint64_t> parse_proc_pid_stat_cpu(
     return absl::InvalidArgumentError(
         absl::StrCat("stat: ", fields.size() + 2, " fields, need 15"));
   }
-  uint64_t utime = 0, stime = 0;
+  uint64_t utime = 0, stime = 0, sum = 0;
   if (!absl::SimpleAtoi(fields[11], &utime) ||
       !absl::SimpleAtoi(fields[12], &stime)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "stat: utime/stime not numbers: '", fields[11], "' '", fields[12],
-        "'"));
+        "stat: utime/stime not numbers: '", echoed_text(fields[11]), "' '",
+        echoed_text(fields[12]), "'"));
   }
-  return utime + stime;
+  // A wrapped sum would be a made-up process share.
+  if (__builtin_add_overflow(utime, stime, &sum)) {
+    return absl::InvalidArgumentError("stat: utime + stime overflow");
+  }
+  return sum;
 }
 
 int affinity_cpu_count() {

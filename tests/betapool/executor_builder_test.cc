@@ -1,10 +1,12 @@
 #include "betapool/executor_builder.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policies/beta_veto_policy.h"
@@ -193,6 +195,70 @@ TEST(ExecutorBuilderTest, ApplySpecEchoesOnlyPartOfAHugeValue) {
     EXPECT_FALSE(s.ok());
     EXPECT_LT(s.message().size(), 1000u) << s.message().substr(0, 100);
   }
+}
+
+// True if `s` is well-formed UTF-8 (what Python needs to show a message).
+bool is_utf8(absl::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80          ? 1
+                          : (c >> 5) == 0x06 ? 2
+                          : (c >> 4) == 0x0E ? 3
+                          : (c >> 3) == 0x1E ? 4
+                                             : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+TEST(ExecutorBuilderTest, AHugeComponentNameIsEchoedOnlyInPartAtBuild) {
+  const std::string huge(1 << 20, 'p');
+  ExecutorBuilder b;
+  b.policy(huge);
+  const std::string e = error_of(b);
+  EXPECT_THAT(e, HasSubstr("unknown policy 'ppp"));
+  EXPECT_THAT(e, HasSubstr("(1048576 bytes)"));
+  EXPECT_LT(e.size(), 1000u);
+  ExecutorBuilder s;
+  s.sensor(huge);
+  EXPECT_LT(error_of(s).size(), 1000u);
+}
+
+TEST(ExecutorBuilderTest, AnEchoedValueIsCutBetweenCharacters) {
+  // "x" then two-byte characters: a cut after 64 bytes would split one.
+  std::string wide = "x";
+  for (int i = 0; i < 100; ++i) wide += "\xc3\xa9";
+  ExecutorBuilder b;
+  for (const std::string& spec : {"policy=" + wide, "min_workers=" + wide,
+                                  "scale_up_step=" + wide, wide + "=1"}) {
+    const absl::Status s = b.apply_spec(spec);
+    EXPECT_FALSE(s.ok());
+    EXPECT_THAT(std::string(s.message()), HasSubstr("bytes)"));
+    EXPECT_TRUE(is_utf8(s.message())) << spec.substr(0, 20);
+  }
+}
+
+TEST(ExecutorBuilderTest, ApplySpecNamesKnownPoliciesInPlural) {
+  ExecutorBuilder b;
+  EXPECT_THAT(std::string(b.apply_spec("policy=nope").message()),
+              HasSubstr("known policies: "));
+}
+
+// An integer too large for an int is out of range, not "not an integer".
+TEST(ExecutorBuilderTest, ApplySpecSaysAHugeWorkerCountIsOutOfRange) {
+  ExecutorBuilder b;
+  for (const char* spec : {"max_workers=4294967297", "min_workers=-4294967297",
+                           "initial_workers=99999999999999999999"}) {
+    const std::string e(b.apply_spec(spec).message());
+    EXPECT_THAT(e, HasSubstr("must be within [1, 65536]")) << spec;
+    EXPECT_THAT(e, ::testing::Not(HasSubstr("not an integer"))) << spec;
+  }
+  EXPECT_THAT(std::string(b.apply_spec("max_workers=4.5").message()),
+              HasSubstr("max_workers='4.5' is not an integer"));
 }
 
 TEST(ExecutorBuilderTest, ApplySpecChecksConfigRangesAndNan) {

@@ -187,5 +187,21 @@ TEST(BetaVetoPolicyTest, AHugeStepIsBoundedWithoutOverflow) {
   EXPECT_EQ(down.decide(snapshot(0.1, 10.0, 8)).target, 2);
 }
 
+// Nor may a negative or INT_MIN step turn a scale-up into a scale-down or
+// the reverse (-INT_MIN overflows): a step is a size, at least 0.
+TEST(BetaVetoPolicyTest, ANegativeStepNeverReversesTheDecision) {
+  for (int bad : {-3, std::numeric_limits<int>::min()}) {
+    ControllerConfig c;
+    c.scale_up_step = bad;
+    c.scale_down_step = bad;
+    BetaVetoPolicy up(c);
+    EXPECT_GE(up.decide(snapshot(0.9, 10.0, 8)).target, 8) << bad;
+    BetaVetoPolicy down(c);
+    EXPECT_LE(down.decide(snapshot(0.1, 10.0, 8)).target, 8) << bad;
+    BetaVetoPolicy cpu_down(c);
+    EXPECT_LE(cpu_down.decide(snapshot(0.5, 99.0, 8)).target, 8) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace betapool

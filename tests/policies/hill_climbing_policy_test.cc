@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/component_registry.h"
@@ -140,6 +142,35 @@ TEST(HillClimbingPolicyTest, NonsenseOptionsAreSanitized) {
   const std::vector<int> sizes = drive(policy, plant, 4, 300);
   EXPECT_GE(sizes.back(), 8);
   EXPECT_LE(sizes.back(), 16);
+}
+
+// Hold lengths near INT_MAX saturate instead of wrapping (a wrapped hold
+// would be negative, and the climber would probe at once, every tick).
+TEST(HillClimbingPolicyTest, HugeHoldOptionsSaturate) {
+  HillClimbingOptions o;
+  o.samples_per_level = 1;
+  o.settle_ticks = std::numeric_limits<int>::max();
+  o.max_hold_ticks = std::numeric_limits<int>::max();
+  HillClimbingPolicy policy(o);
+  ControllerSnapshot s;
+  s.current_workers = 8;
+  s.min_workers = 8;
+  s.max_workers = 8;
+  s.interval.length = absl::Milliseconds(500);
+  s.interval.completed = 50;
+  s.cpu.system_percent = 20.0;
+  bool held = false;
+  for (int i = 1; i <= 10 && !held; ++i) {
+    s.now = absl::Milliseconds(500 * i);
+    s.total_completed += 50;
+    const ScalingDecision d = policy.decide(s);
+    if (d.reason.find("holding") != std::string::npos) {
+      held = true;
+      EXPECT_NE(d.reason.find("holding 2147483647 ticks"), std::string::npos)
+          << d.reason;
+    }
+  }
+  EXPECT_TRUE(held);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 TEST(ParseProcCgroupTest, HybridHost) {
   absl::StatusOr<std::vector<ProcCgroupEntry>> e = parse_proc_cgroup(
@@ -167,6 +168,22 @@ TEST(CgroupParsersTest, LongJunkIsShortenedInMessages) {
   absl::StatusOr<CpuQuota> q = parse_cpu_max(junk);
   ASSERT_FALSE(q.ok());
   EXPECT_LT(q.status().message().size(), 200u);
+}
+
+// Quoted junk follows the one echo rule (core/echoed_text.h): its size is
+// stated, and the cut never splits a UTF-8 character.
+TEST(CgroupParsersTest, JunkIsEchoedByTheSharedRule) {
+  std::string wide = "x";
+  for (int i = 0; i < 100; ++i) wide += "\xc3\xa9";  // 201 bytes
+  for (const absl::Status& s :
+       {parse_cpu_max(wide).status(),
+        parse_psi_cpu("some avg10=" + wide).status(),
+        parse_psi_cpu("some avg10=1 total=" + wide).status(),
+        parse_psi_cpu(wide + " avg10=1").status()}) {
+    const std::string m(s.message());
+    EXPECT_THAT(m, HasSubstr("(201 bytes)"));
+    EXPECT_THAT(m, Not(HasSubstr("\xc3...")));
+  }
 }
 
 // Mutated real files, fixed seed: every parser must return (ok or an

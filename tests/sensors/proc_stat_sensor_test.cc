@@ -157,6 +157,30 @@ TEST(ProcStatParseTest, CounterSumsThatOverflowAreRejected) {
   EXPECT_TRUE(parse_proc_stat("cpu  " + big + " 0 0 10 0 0 0 0\n").ok());
 }
 
+// utime + stime that wraps around 2^64 would be a made-up process share.
+TEST(ProcStatParseTest, PidStatCpuSumThatOverflowsIsRejected) {
+  const std::string max = std::to_string(UINT64_MAX);
+  const absl::StatusOr<uint64_t> t = parse_proc_pid_stat_cpu(
+      "7 (a) R 1 1 1 0 -1 0 0 0 0 0 " + max + " 1 0 0 20 0 1 0 1 1 1");
+  EXPECT_FALSE(t.ok()) << *t;
+  EXPECT_THAT(std::string(t.status().message()), HasSubstr("overflow"));
+}
+
+// A malformed field is echoed only in part: the file may hold megabytes,
+// and the message ends up in every decision record's status.
+TEST(ProcStatParseTest, AHugeBadFieldIsEchoedOnlyInPart) {
+  const std::string huge(1 << 20, 'x');
+  const std::string stat_error(
+      parse_proc_stat("cpu  1 " + huge + " 3 4\n").status().message());
+  EXPECT_THAT(stat_error, HasSubstr("(1048576 bytes)"));
+  EXPECT_LT(stat_error.size(), 1000u);
+  const std::string pid_error(
+      parse_proc_pid_stat_cpu("7 (a) R 1 1 1 0 -1 0 0 0 0 0 " + huge + " 1")
+          .status()
+          .message());
+  EXPECT_LT(pid_error.size(), 1000u);
+}
+
 // What stands at the sensor's paths cannot make it throw, allocate without
 // bound or block: a character device with endless contents, a FIFO nobody
 // writes, a directory and an oversized file all read as unavailable.

@@ -305,7 +305,9 @@ class AdaptiveThreadPoolExecutor(_BetapoolExecutor):
     ``record_spacing`` — seconds between a worker's recorded tasks;
     ``manual_control`` — no controller thread (call ``tick()``).
 
-    Raises ValueError for a bad size, config field or unknown name.
+    Raises ValueError for a bad size, config field or unknown name, and
+    TypeError naming the argument for a size or ``record_spacing`` of the
+    wrong type (``"4"``, ``2.5``, ``True``).
     """
 
     def __init__(self, min_workers: int = 4, max_workers: int = 64,

@@ -18,6 +18,7 @@
 #include "bindings/python/src/worker_gil.h"
 #include "core/component_registry.h"
 #include "core/controller_snapshot.h"
+#include "core/echoed_text.h"
 #include "core/errors.h"
 #include "core/scaling_decision.h"
 #include "core/task_metrics.h"
@@ -183,26 +184,32 @@ void bind_records(py::module_& m) {
 void bind_executor(py::module_& m) {
   py::class_<PythonExecutor>(m, "Executor",
                              "The C++ executor (see betapool.executor).")
-      .def(py::init([](int min_workers, int max_workers, py::object config,
-                       py::object policy, py::object sensor,
-                       std::optional<int> initial_workers,
-                       std::optional<double> record_spacing,
-                       bool manual_control, bool enable_logging) {
+      .def(py::init([](py::object min_workers, py::object max_workers,
+                       py::object config, py::object policy,
+                       py::object sensor, py::object initial_workers,
+                       py::object record_spacing, bool manual_control,
+                       bool enable_logging) {
+             // Objects, not typed parameters: pybind11's "incompatible
+             // constructor arguments" would name no argument.
              PythonExecutorOptions o;
-             o.min_workers = min_workers;
-             o.max_workers = max_workers;
+             o.min_workers =
+                 worker_count_from_python("min_workers", min_workers);
+             o.max_workers =
+                 worker_count_from_python("max_workers", max_workers);
              o.config = config_from_python(config);
              o.policy = std::move(policy);
              if (!sensor.is_none()) {
                if (!py::isinstance<py::str>(sensor)) {
                  throw std::invalid_argument(
-                     "sensor = " + std::string(py::repr(sensor)) +
+                     "sensor = " + echoed_text(std::string(py::repr(sensor))) +
                      ": must be a registered sensor name, or None for none");
                }
                o.sensor = sensor.cast<std::string>();
              }
-             o.initial_workers = initial_workers;
-             o.record_spacing = record_spacing;
+             o.initial_workers = optional_worker_count_from_python(
+                 "initial_workers", initial_workers);
+             o.record_spacing =
+                 optional_seconds_from_python("record_spacing", record_spacing);
              o.manual_control = manual_control;
              o.enable_logging = enable_logging;
              return std::make_unique<PythonExecutor>(std::move(o));

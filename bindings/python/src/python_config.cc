@@ -2,12 +2,15 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/echoed_text.h"
 
 namespace py = pybind11;
 
@@ -26,39 +29,41 @@ py::object to_python(double v, const Field& f) {
   return py::float_(v);
 }
 
-// Python's repr of a user's value, cut short: it may be huge.
+// Python's repr of a user's value, echoed in part: it may be huge.
 std::string repr_of(const py::handle& v) {
-  constexpr std::size_t kMaxEchoed = 64;
-  std::string r = py::repr(v);
-  if (r.size() > kMaxEchoed) r = absl::StrCat(r.substr(0, kMaxEchoed), "...");
-  return r;
+  return echoed_text(std::string(py::repr(v)));
+}
+
+// `value` as a double if it is an int (not a bool: True is no step size)
+// or, unless `integral`, a float; nullopt for any other type. A huge int
+// becomes +-inf (out of every range), never an overflow.
+std::optional<double> number_of(const py::handle& value, bool integral) {
+  const bool is_int =
+      py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value);
+  if (!is_int) {
+    if (integral || !py::isinstance<py::float_>(value)) return std::nullopt;
+    return value.cast<double>();
+  }
+  // Through Python's own int -> float: exact in every field's range.
+  const double v = PyLong_AsDouble(value.ptr());
+  if (v == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    return value.cast<py::int_>() > py::int_(0) ? HUGE_VAL : -HUGE_VAL;
+  }
+  return v;
 }
 
 // The value of Python attribute `name` = `value` into field `f` of `c`.
 void set_from_python(ControllerConfig& c, const Field& f,
                      const std::string& name, const py::handle& value) {
-  // bool is an int in Python, but True is no step size.
-  const bool is_bool = py::isinstance<py::bool_>(value);
-  const bool is_int = py::isinstance<py::int_>(value) && !is_bool;
-  const bool is_float = py::isinstance<py::float_>(value);
-  if (f.is_integral() ? !is_int : !(is_int || is_float)) {
+  const std::optional<double> number = number_of(value, f.is_integral());
+  if (!number) {
     throw std::invalid_argument(absl::StrCat(
         "config.", name, " = ", repr_of(value), ": must be ",
         f.is_integral() ? "an int" : "an int or a float",
         f.is_duration() ? " (seconds)" : ""));
   }
-  double v = 0;
-  if (is_int) {
-    // Through Python's own int -> float (exact in every field's range, and
-    // never an overflow: a huge int becomes inf, out of range below).
-    v = PyLong_AsDouble(value.ptr());
-    if (v == -1.0 && PyErr_Occurred()) {
-      PyErr_Clear();
-      v = value.cast<py::int_>() > py::int_(0) ? HUGE_VAL : -HUGE_VAL;
-    }
-  } else {
-    v = value.cast<double>();
-  }
+  const double v = *number;
   if (absl::Status s = set_field(c, f, v); !s.ok()) {
     // set_field says "ControllerConfig.<name> = <v>: <rule>"; name the
     // attribute the user wrote, and its value, instead.
@@ -86,21 +91,66 @@ ControllerConfig config_from_python(const py::handle& obj) {
   for (const Field& f : config_fields<ControllerConfig>()) {
     known.push_back(python_name(f));
   }
-  for (auto [key, value] : py::dict(obj.attr("__dict__"))) {
+  // Every public attribute the object shows, wherever Python keeps it (the
+  // instance, its class, a property): a value set on the class is the
+  // user's value as much as one set on the instance.
+  for (const py::handle key : py::list(py::module_::import("builtins")
+                                           .attr("dir")(obj))) {
     const std::string name = py::str(key);
     if (name.rfind('_', 0) == 0) continue;  // private state of the object
+    const py::object value = obj.attr(key);
     const Field* field = nullptr;
     for (const Field& f : config_fields<ControllerConfig>()) {
       if (python_name(f) == name) field = &f;
     }
+    // Methods are no fields.
+    if (field == nullptr && PyCallable_Check(value.ptr())) continue;
     if (field == nullptr) {
       throw std::invalid_argument(absl::StrCat(
-          "config.", name, " = ", repr_of(value),
+          "config.", echoed_text(name), " = ", repr_of(value),
           ": unknown field; known fields: ", absl::StrJoin(known, ", ")));
     }
     set_from_python(c, *field, name, value);
   }
   return c;
+}
+
+int worker_count_from_python(const char* name, const py::handle& value) {
+  const std::optional<double> v = number_of(value, /*integral=*/true);
+  if (!v) {
+    throw py::type_error(
+        absl::StrCat(name, " = ", repr_of(value), ": must be an int"));
+  }
+  // The builder checks the bounds; an int it cannot hold is out of them.
+  if (*v < std::numeric_limits<int>::min() ||
+      *v > std::numeric_limits<int>::max()) {
+    throw std::invalid_argument(absl::StrCat(name, " = ", repr_of(value),
+                                             ": must be within [1, ",
+                                             kMaxWorkerCount, "]"));
+  }
+  return static_cast<int>(*v);
+}
+
+std::optional<int> optional_worker_count_from_python(const char* name,
+                                                     const py::handle& value) {
+  if (value.is_none()) return std::nullopt;
+  if (!number_of(value, /*integral=*/true)) {
+    throw py::type_error(
+        absl::StrCat(name, " = ", repr_of(value), ": must be an int or None"));
+  }
+  return worker_count_from_python(name, value);
+}
+
+std::optional<double> optional_seconds_from_python(const char* name,
+                                                   const py::handle& value) {
+  if (value.is_none()) return std::nullopt;
+  const std::optional<double> v = number_of(value, /*integral=*/false);
+  if (!v) {
+    throw py::type_error(absl::StrCat(
+        name, " = ", repr_of(value),
+        ": must be an int or a float (seconds) or None"));
+  }
+  return v;
 }
 
 void bind_config(py::module_& m) {

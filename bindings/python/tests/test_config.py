@@ -97,3 +97,68 @@ def test_record_spacing_is_checked_by_the_metrics_options_table():
     with pytest.raises(ValueError, match=r"record_spacing = nan"):
         build(record_spacing=float("nan"))
     build(record_spacing=0.0)
+
+
+def test_a_long_value_is_echoed_in_part_and_stays_readable():
+    # "x" then two-byte characters: a cut after a fixed byte count would
+    # split one, and Python would show an empty message.
+    wide = "x" + "\u00e9" * 100
+    with pytest.raises(ValueError, match=r"config\.scale_up_step = 'x\u00e9+.*must be an int"):
+        build(types.SimpleNamespace(scale_up_step=wide))
+    with pytest.raises(ValueError) as e:
+        build(types.SimpleNamespace(**{"k" * 10**6: 1}))
+    assert "unknown field" in str(e.value) and len(str(e.value)) < 1000
+    with pytest.raises(ValueError) as e:
+        build(sensor="s" * 10**6)
+    assert "unknown sensor 'sss" in str(e.value) and len(str(e.value)) < 1000
+    with pytest.raises(ValueError) as e:
+        build(sensor=b"s" * 10**6)
+    assert "must be a registered sensor name" in str(e.value)
+    assert len(str(e.value)) < 1000
+
+
+@pytest.mark.parametrize("arg, value, message", [
+    ("min_workers", "1", r"min_workers = '1': must be an int"),
+    ("max_workers", 2.5, r"max_workers = 2\.5: must be an int"),
+    ("max_workers", True, r"max_workers = True: must be an int"),
+    ("min_workers", 2**40, r"min_workers = 1099511627776: must be"),
+    ("initial_workers", "1", r"initial_workers = '1': must be an int or None"),
+    ("record_spacing", "1", r"record_spacing = '1': must be an int or a float \(seconds\) or None"),
+])
+def test_a_bad_argument_type_names_the_argument_and_value(arg, value, message):
+    kwargs = {"min_workers": 1, "max_workers": 2, arg: value}
+    with pytest.raises((TypeError, ValueError), match=message):
+        ex = AdaptiveThreadPoolExecutor(manual_control=True, **kwargs)
+        ex.shutdown()
+
+
+def test_fields_set_on_the_class_count_too():
+    # A value the object shows as an attribute is the user's value, wherever
+    # Python keeps it: on the class, or behind a property.
+    class OnTheClass:
+        scale_up_step = 10**8
+
+    with pytest.raises(ValueError, match=r"config\.scale_up_step = 100000000: must be within"):
+        build(OnTheClass())
+
+    class Misspelled:
+        scale_up_stpe = 4
+
+    with pytest.raises(ValueError, match=r"config\.scale_up_stpe = 4: unknown field"):
+        build(Misspelled())
+
+    class WithProperty:
+        @property
+        def scale_up_step(self):
+            return 0
+
+    with pytest.raises(ValueError, match=r"config\.scale_up_step = 0: must be within"):
+        build(WithProperty())
+
+    class WithMethod:
+        scale_up_step = 3
+
+        def describe(self):  # methods are not fields
+            return "three"
+
+    build(WithMethod())
