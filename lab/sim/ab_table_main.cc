@@ -1,11 +1,13 @@
 // betapool-ab-table: prints the A/B table of every built-in policy on every
-// ready-made simulator scenario (the table in docs/policies.md).
+// ready-made simulator scenario (the table in docs/policies.md), or on a
+// trace recorded by `betapool-lab record` (--trace).
 //
 // Usage: betapool-ab-table [--seeds=1,2,3] [--duration_s=600]
-//                          [--scenario=name] [--describe]
+//                          [--scenario=name | --trace=file.csv] [--describe]
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -15,10 +17,14 @@
 #include "absl/strings/str_split.h"
 #include "lab/sim/ab_comparison.h"
 #include "lab/sim/scenarios.h"
+#include "lab/sim/trace_scenario.h"
 
 ABSL_FLAG(std::string, seeds, "1,2,3", "comma-separated seeds");
 ABSL_FLAG(double, duration_s, 600, "virtual seconds per run");
 ABSL_FLAG(std::string, scenario, "", "only this scenario (default: all)");
+ABSL_FLAG(std::string, trace, "",
+          "replay this recorded trace (betapool-lab record) instead of the "
+          "ready-made scenarios");
 ABSL_FLAG(bool, describe, false, "print each scenario's parameters first");
 
 int main(int argc, char** argv) {
@@ -45,7 +51,25 @@ int main(int argc, char** argv) {
       betapool::AbCandidate::registered("gil_wait_veto"),
   };
   const std::string only = absl::GetFlag(FLAGS_scenario);
-  for (const betapool::Scenario& scenario : betapool::scenarios::all()) {
+  const std::string trace = absl::GetFlag(FLAGS_trace);
+  std::vector<betapool::Scenario> scenarios;
+  if (trace.empty()) {
+    scenarios = betapool::scenarios::all();
+  } else {
+    std::ifstream in(trace);
+    if (!in) {
+      std::fprintf(stderr, "--trace=%s: cannot open the file\n", trace.c_str());
+      return 2;
+    }
+    absl::StatusOr<betapool::Scenario> replayed = betapool::scenario_from_trace(in);
+    if (!replayed.ok()) {
+      std::fprintf(stderr, "--trace=%s: %s\n", trace.c_str(),
+                   std::string(replayed.status().message()).c_str());
+      return 2;
+    }
+    scenarios.push_back(*std::move(replayed));
+  }
+  for (const betapool::Scenario& scenario : scenarios) {
     if (!only.empty() && scenario.name != only) continue;
     if (absl::GetFlag(FLAGS_describe)) {
       std::printf("%s\n", scenario.describe().c_str());
