@@ -189,6 +189,11 @@ DecisionRecord ControlStep::tick_unguarded(double now) {
     last_cpu_.status = "no CPU sensor configured";
   }
   const ControllerSnapshot s = snapshot(now);
+  // The next interval starts here, not at the end of the tick: what a
+  // policy or sink collects from inside it (Executor::task_log(),
+  // shutdown()) belongs to the next one and must not be wiped.
+  interval_ = PoolDrain{};
+  last_tick_ = now;
   // What a policy or sink reading the executor's metrics now sees.
   const ScopedSet<const ControllerSnapshot*> deciding(deciding_, &s);
 
@@ -252,8 +257,6 @@ DecisionRecord ControlStep::tick_unguarded(double now) {
     call_sink([&] { sink->on_decision(record); });
     call_sink([&] { sink->flush(); });
   }
-  interval_ = PoolDrain{};
-  last_tick_ = now;
   ++ticks_;
   return record;
 }

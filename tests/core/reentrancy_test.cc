@@ -120,6 +120,56 @@ TEST(ReentrancyTest, APolicyAndASinkMayReadTheirExecutorsMetricsInATick) {
   ex->shutdown();
 }
 
+// Collects from inside the tick (Executor::task_log() collects), after
+// tasks it ran itself have been counted: an exporter in a sink's hook.
+class CollectingSink : public MetricsSink {
+ public:
+  explicit CollectingSink(std::atomic<Executor*>* executor)
+      : executor_(executor) {}
+  void on_task(const TaskMetrics&) override {}
+  void on_tick(const ExperimentLogEntry&) override {}
+  void on_decision(const DecisionRecord&) override {
+    Executor* ex = executor_->load();
+    if (ex == nullptr || done_) return;
+    done_ = true;
+    const int64_t before = ex->metrics().tasks_completed;
+    for (int i = 0; i < 10; ++i) ex->submit([] {}).get();
+    // Inside a tick metrics() collects nothing: this waits for the
+    // workers to publish the ten, which task_log() then collects.
+    published = eventually(
+        [&] { return ex->metrics().tasks_completed == before + 10; });
+    (void)ex->task_log();
+  }
+  void flush() override {}
+  bool published = false;
+
+ private:
+  std::atomic<Executor*>* executor_;
+  bool done_ = false;
+};
+
+TEST(ReentrancyTest, WhatASinkCollectsInATickCountsInTheNextInterval) {
+  std::atomic<Executor*> no_executor{nullptr};  // the policy reads nothing
+  std::atomic<Executor*> slot{nullptr};
+  auto sink = std::make_shared<CollectingSink>(&slot);
+  auto ex = build(slot, std::make_unique<MetricsReadingPolicy>(&no_executor),
+                  sink, /*manual=*/true);
+  for (int i = 0; i < 50; ++i) ex->submit([] {}).get();
+  ASSERT_TRUE(eventually(
+      [&] { return ex->metrics().since_last_tick.completed == 50; }));
+
+  const DecisionRecord first = ex->controller().tick();
+  EXPECT_EQ(first.interval_completed, 50);
+  ASSERT_TRUE(sink->published);
+  // The ten tasks the sink's task_log() collected after the snapshot belong
+  // to the next interval: the end of the tick must not wipe them.
+  EXPECT_EQ(ex->metrics().since_last_tick.completed, 10);
+  EXPECT_EQ(ex->controller().tick().interval_completed, 10);
+  EXPECT_EQ(ex->metrics().tasks_completed, 60);
+  slot = nullptr;
+  ex->shutdown();
+}
+
 TEST(ReentrancyTest, TheBackgroundControllerSurvivesACallingBackPolicy) {
   std::atomic<Executor*> slot{nullptr};
   auto policy = std::make_unique<MetricsReadingPolicy>(&slot);
