@@ -13,7 +13,10 @@
 //
 // Errors: constructors throw std::invalid_argument with the message
 // ExecutorBuilder::build() would return (e.g. "min_workers = 0: must be at
-// least 1"); use ExecutorBuilder for a Status instead of an exception.
+// least 1"), and betapool::StartError (core/errors.h) where build() returns
+// ResourceExhausted: the OS refused every worker thread or the controller
+// thread (the check is the Executor constructor's, shared by both
+// spellings). Use ExecutorBuilder for a Status instead of an exception.
 #ifndef BETAPOOL_BETAPOOL_THREAD_POOL_EXECUTORS_H_
 #define BETAPOOL_BETAPOOL_THREAD_POOL_EXECUTORS_H_
 

@@ -70,13 +70,15 @@ std::string_view to_string(DecisionKind kind) noexcept {
 ControlStep::ControlStep(ControlledPool& pool, MetricsCollector& collector,
                          ScalingPolicy& policy, CpuSensor* sensor,
                          std::vector<std::shared_ptr<MetricsSink>> sinks,
-                         ControlBounds bounds, double now)
+                         ControlBounds bounds, double now,
+                         CallerLock* caller_lock)
     : pool_(pool),
       collector_(collector),
       policy_(policy),
       sensor_(sensor),
       sinks_(std::move(sinks)),
       bounds_(bounds),
+      caller_lock_(caller_lock),
       last_tick_(now) {
   if (sensor_ != nullptr) last_cpu_ = read_sensor();
 }
@@ -101,6 +103,27 @@ void ControlStep::call_sink(Hook&& hook) {
   }
 }
 
+template <class F>
+auto ControlStep::unlocked(F&& f) {
+  struct Relock {
+    CallerLock* lock;
+    ~Relock() {
+      if (lock != nullptr) lock->reacquire();
+    }
+  };
+  if (caller_lock_ != nullptr) caller_lock_->release();
+  const Relock relock{caller_lock_};
+  return f();
+}
+
+void ControlStep::deliver_kept() {
+  std::vector<TaskMetrics> kept;
+  kept.swap(kept_);
+  for (const TaskMetrics& m : kept) {
+    for (auto& sink : sinks_) call_sink([&] { sink->on_task(m); });
+  }
+}
+
 void ControlStep::collect(double now) {
   const ScopedSet<bool> in_step(in_step_, true);
   PoolDrain drain = pool_.drain();
@@ -117,11 +140,18 @@ void ControlStep::collect(double now) {
                        static_cast<int64_t>(drain.records.size()) -
                        records_ahead_of_counts_;
   records_ahead_of_counts_ = unrecorded < 0 ? -unrecorded : 0;
+  for (const TaskMetrics& m : drain.records) collector_.record(m);
+  if (unrecorded > 0) collector_.count_completions(unrecorded, now);
+  if (deciding_ != nullptr) {
+    // A tick's policy or sink hook is running (the caller's lock released,
+    // perhaps on another thread): the sinks hear of these after it.
+    kept_.insert(kept_.end(), drain.records.begin(), drain.records.end());
+    return;
+  }
+  deliver_kept();
   for (const TaskMetrics& m : drain.records) {
-    collector_.record(m);
     for (auto& sink : sinks_) call_sink([&] { sink->on_task(m); });
   }
-  if (unrecorded > 0) collector_.count_completions(unrecorded, now);
 }
 
 ControllerSnapshot ControlStep::snapshot(double now) {
@@ -189,12 +219,18 @@ DecisionRecord ControlStep::tick_unguarded(double now) {
     last_cpu_.status = "no CPU sensor configured";
   }
   const ControllerSnapshot s = snapshot(now);
+  // The next interval starts here, not at the end of the tick: what a
+  // policy or sink collects from inside it (Executor::task_log(),
+  // shutdown()) belongs to the next one and must not be wiped.
+  interval_ = PoolDrain{};
+  last_tick_ = now;
   // What a policy or sink reading the executor's metrics now sees.
-  const ScopedSet<const ControllerSnapshot*> deciding(deciding_, &s);
+  std::optional<ScopedSet<const ControllerSnapshot*>> deciding;
+  deciding.emplace(deciding_, &s);
 
   ScalingDecision decision;
   try {
-    decision = policy_.decide(s);
+    decision = unlocked([&] { return policy_.decide(s); });
   } catch (...) {
     const std::string message = current_exception_message();
     note_fault(policy_fault_, "policy", message);
@@ -248,12 +284,12 @@ DecisionRecord ControlStep::tick_unguarded(double now) {
   entry.p95_latency = s.window.p95_latency;
 
   for (auto& sink : sinks_) {
-    call_sink([&] { sink->on_tick(entry); });
-    call_sink([&] { sink->on_decision(record); });
-    call_sink([&] { sink->flush(); });
+    call_sink([&] { unlocked([&] { sink->on_tick(entry); }); });
+    call_sink([&] { unlocked([&] { sink->on_decision(record); }); });
+    call_sink([&] { unlocked([&] { sink->flush(); }); });
   }
-  interval_ = PoolDrain{};
-  last_tick_ = now;
+  deciding.reset();
+  deliver_kept();  // what was collected while the hooks ran
   ++ticks_;
   return record;
 }

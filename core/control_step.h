@@ -24,8 +24,14 @@
 //                              {.min_workers = 1, .max_workers = 8}, 0.0);
 //   betapool::DecisionRecord d = step.tick(/*now=*/0.5);
 //
-// Thread safety: none; the caller serializes every call (the Controller
-// holds its mutex). The pool, collector, policy and sensor must outlive it.
+// Thread safety: the caller serializes every call (the Controller holds
+// its mutex). A caller that gives a CallerLock has it released around each
+// call to the policy and to the tick's sink hooks (on_tick, on_decision,
+// flush), so those may wait for another thread that reads the executor;
+// meanwhile peek() returns the snapshot being decided on, and collect()
+// keeps the records it moves for the sinks until the tick's hooks are done
+// (a sink is never called from two threads at once). on_task runs with the
+// lock held. The pool, collector, policy and sensor must outlive it.
 #ifndef BETAPOOL_CORE_CONTROL_STEP_H_
 #define BETAPOOL_CORE_CONTROL_STEP_H_
 
@@ -58,13 +64,26 @@ struct ControlBounds {
 
 class ControlStep {
  public:
+  // The lock the caller holds around every call to the step (see Thread
+  // safety above); the Controller's mutex. The simulator has none.
+  class CallerLock {
+   public:
+    virtual void release() = 0;
+    virtual void reacquire() = 0;
+
+   protected:
+    ~CallerLock() = default;
+  };
+
   // `sensor` may be null (CPU then reads "unavailable"); a non-null sensor
   // is read once here, to prime delta-based sensors so the first tick has an
   // interval to report. `now`: seconds since the pool started.
+  // `caller_lock` may be null (nothing to release); it must outlive the step.
   ControlStep(ControlledPool& pool, MetricsCollector& collector,
               ScalingPolicy& policy, CpuSensor* sensor,
               std::vector<std::shared_ptr<MetricsSink>> sinks,
-              ControlBounds bounds, double now);
+              ControlBounds bounds, double now,
+              CallerLock* caller_lock = nullptr);
   ControlStep(const ControlStep&) = delete;
   ControlStep& operator=(const ControlStep&) = delete;
 
@@ -102,6 +121,11 @@ class ControlStep {
   // Calls one sink hook, recording (not propagating) what it throws.
   template <class Hook>
   void call_sink(Hook&& hook);
+  // Runs f() with the caller's lock released (if there is one).
+  template <class F>
+  auto unlocked(F&& f);
+  // Gives the records kept during a tick's hooks to the sinks' on_task.
+  void deliver_kept();
 
   ControlledPool& pool_;
   MetricsCollector& collector_;
@@ -109,11 +133,14 @@ class ControlStep {
   CpuSensor* const sensor_;
   const std::vector<std::shared_ptr<MetricsSink>> sinks_;
   const ControlBounds bounds_;
+  CallerLock* const caller_lock_;
 
   PoolDrain interval_;  // totals since the last tick (records not kept)
   int64_t records_ahead_of_counts_ = 0;  // see collect()
   bool in_step_ = false;  // inside tick() or collect(): peek() must not collect
-  const ControllerSnapshot* deciding_ = nullptr;  // the tick's, while in use
+  // The tick's snapshot while its policy and hooks run (lock released).
+  const ControllerSnapshot* deciding_ = nullptr;
+  std::vector<TaskMetrics> kept_;  // collected meanwhile, for on_task
   double last_tick_ = 0.0;
   CpuReading last_cpu_;
   int64_t ticks_ = 0;

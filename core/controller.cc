@@ -21,7 +21,7 @@ Controller::Controller(WorkerPool& pool, MetricsCollector& collector,
       policy_(std::move(policy)),
       sensor_(std::move(sensor)),
       step_(adapter_, collector, *policy_, sensor_.get(), std::move(sinks),
-            bounds, pool.seconds_since_start()) {}
+            bounds, pool.seconds_since_start(), &step_lock_) {}
 
 Controller::~Controller() { stop(); }
 
@@ -59,6 +59,18 @@ auto Controller::with_step(F&& f) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
   return f(step_);
 }
 
+// Called by the step on the ticking thread, which holds mu_ (holder_ is
+// it); undone before the step touches its state again.
+void Controller::StepLock::release() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  c_.holder_.store(std::thread::id(), std::memory_order_relaxed);
+  c_.mu_.Unlock();
+}
+
+void Controller::StepLock::reacquire() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  c_.mu_.Lock();
+  c_.holder_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+}
+
 void Controller::collect() {
   with_step([&](ControlStep& step) { step.collect(pool_.seconds_since_start()); });
 }
@@ -69,8 +81,21 @@ ControllerSnapshot Controller::peek() {
 }
 
 DecisionRecord Controller::tick() {
-  return with_step(
-      [&](ControlStep& step) { return step.tick(pool_.seconds_since_start()); });
+  auto run = [&] {
+    return with_step([&](ControlStep& step) {
+      return step.tick(pool_.seconds_since_start());
+    });
+  };
+  const std::thread::id me = std::this_thread::get_id();
+  // From a policy or sink of this thread's tick: the step refuses it.
+  if (ticker_.load(std::memory_order_relaxed) == me) return run();
+  MutexLock ticking(&tick_mu_);
+  ticker_.store(me, std::memory_order_relaxed);
+  struct Release {
+    std::atomic<std::thread::id>& ticker;
+    ~Release() { ticker.store(std::thread::id(), std::memory_order_relaxed); }
+  } release{ticker_};
+  return run();
 }
 
 int64_t Controller::ticks() const {

@@ -21,7 +21,9 @@
 // (negative, INT_MAX) is clamped.
 //
 // Thread safety: tick() and collect() are serialized internally and may be
-// called from any thread; start()/stop() from the owner.
+// called from any thread; start()/stop() from the owner. Ticks run one at a
+// time; the step's state is under a mutex that a tick lets go of while its
+// policy and sink hooks run (see peek()).
 #ifndef BETAPOOL_CORE_CONTROLLER_H_
 #define BETAPOOL_CORE_CONTROLLER_H_
 
@@ -79,9 +81,13 @@ class Controller {
 
   // The snapshot the next tick would see if taken now, without asking the
   // policy or reading the sensor (cpu is the last reading). For metrics().
-  // Defined from a policy's decide() or a sink hook on the controller's
-  // thread (Executor::metrics() there is safe): it then returns the
-  // snapshot of the tick in progress. tick() from there is not allowed.
+  // While a tick's policy or sink hook runs it returns the snapshot of the
+  // tick in progress, to any thread: the controller calls decide(),
+  // on_tick, on_decision and flush without its mutex held, so they may read
+  // the executor themselves or wait for a thread that does. on_task runs
+  // under the mutex: from there only the calling thread may read it. A
+  // tick() from inside a tick is refused (counted as a tick fault); one from
+  // another thread waits for the tick in progress.
   ControllerSnapshot peek();
 
   const ScalingPolicy& policy() const { return *policy_; }
@@ -105,12 +111,29 @@ class Controller {
   const std::unique_ptr<CpuSensor> sensor_;
 
   // Runs f(step_) under mu_, or without locking again when this thread
-  // already holds it: a policy or sink (called by the step with mu_ held)
+  // already holds it: a sink's on_task (called by the step with mu_ held)
   // may read the executor's metrics, and absl's Mutex is not reentrant.
   template <class F>
   auto with_step(F&& f) const ABSL_NO_THREAD_SAFETY_ANALYSIS;
 
+  // Lets go of mu_ while the step calls the policy and the tick's hooks.
+  class StepLock final : public ControlStep::CallerLock {
+   public:
+    explicit StepLock(const Controller& c) : c_(c) {}
+    void release() override;
+    void reacquire() override;
+
+   private:
+    const Controller& c_;
+  };
+
+  // Serializes ticks (held for a whole tick, hooks included); taken before
+  // mu_. `ticker_`: the thread holding it, as holder_ for mu_.
+  Mutex tick_mu_;
+  std::atomic<std::thread::id> ticker_{};
+
   mutable Mutex mu_;
+  StepLock step_lock_{*this};  // before step_, which refers to it
   mutable ControlStep step_ ABSL_GUARDED_BY(mu_);
   // The thread holding mu_ (none when free). Only a thread's own store can
   // equal its id, so relaxed order suffices.

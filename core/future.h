@@ -33,6 +33,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <future>
@@ -212,33 +213,40 @@ class Future {
     return release.s->take();
   }
 
-  // Blocks until the result is ready. Requires valid(). Throws
-  // DeadlockError if called from a task whose pool has no other worker left
-  // to run the awaited task (every other live worker waits the same way).
-  // wait_for / wait_until are not checked: they return timeout.
+  // Blocks until the result is ready. Throws std::future_error(no_state)
+  // when !valid(), and DeadlockError if called from a task whose pool has no
+  // other worker left to run the awaited task (every other live worker
+  // waits the same way). wait_for / wait_until are not deadlock-checked:
+  // they return timeout.
   void wait() const { state().wait(); }
 
-  // Any timeout or deadline is defined: one already passed (zero, negative,
-  // time_point::min()) only checks; one beyond ~100 years (up to
-  // duration::max() / time_point::max()) waits that long, without overflow.
+  // Any timeout or deadline is defined, in any unit and representation:
+  // one already passed (zero, negative, time_point::min(), -inf, NaN) only
+  // checks; one beyond ~100 years (up to duration::max() /
+  // time_point::max(), +inf) waits that long. Nothing converts between
+  // units in integers, so nothing overflows.
   template <class Rep, class Period>
   std::future_status wait_for(
       const std::chrono::duration<Rep, Period>& timeout) const {
     const internal::SharedState<T>& s = state();
-    if (timeout <= timeout.zero()) return status(s.is_ready());
-    return status(s.wait_until_ns(steady_deadline_ns(timeout)));
+    const long double left = seconds(timeout);
+    if (!(left > 0)) return status(s.is_ready());  // passed, or NaN
+    return status(s.wait_until_ns(steady_deadline_ns(left)));
   }
 
   template <class Clock, class Duration>
   std::future_status wait_until(
       const std::chrono::time_point<Clock, Duration>& deadline) const {
     const internal::SharedState<T>& s = state();
-    const auto now = Clock::now();
-    // `deadline - now` would overflow for time_point::min().
-    if (deadline <= now) return status(s.is_ready());
+    // In seconds: `deadline - now` in integers would overflow for a
+    // deadline far from now in a coarser unit than the clock's (min(),
+    // max()), or for `now` in a finer one.
+    const long double left = seconds(deadline.time_since_epoch()) -
+                             seconds(Clock::now().time_since_epoch());
+    if (!(left > 0)) return status(s.is_ready());  // passed, or NaN
     // Converted to the steady clock once: a system-clock jump after this
     // point does not move the deadline.
-    return status(s.wait_until_ns(steady_deadline_ns(deadline - now)));
+    return status(s.wait_until_ns(steady_deadline_ns(left)));
   }
 
  private:
@@ -253,15 +261,22 @@ class Future {
   static std::future_status status(bool ready) noexcept {
     return ready ? std::future_status::ready : std::future_status::timeout;
   }
-  // The steady clock's reading `left` (> 0) from now, in ns, capped.
+  // Any duration in seconds (a long double holds every integer duration's
+  // range, and the conversion multiplies in floating point).
   template <class Rep, class Period>
-  static int64_t steady_deadline_ns(
-      const std::chrono::duration<Rep, Period>& left) {
-    constexpr auto kLongest = std::chrono::hours(24 * 365 * 100);
-    const std::chrono::nanoseconds wait =
-        left >= kLongest ? std::chrono::nanoseconds(kLongest)
-                         : std::chrono::ceil<std::chrono::nanoseconds>(left);
-    return (std::chrono::steady_clock::now().time_since_epoch() + wait).count();
+  static long double seconds(const std::chrono::duration<Rep, Period>& d) {
+    return std::chrono::duration<long double>(d).count();
+  }
+  // The steady clock's reading `left` seconds (> 0, may be +inf) from now,
+  // in ns, the wait capped at ~100 years.
+  static int64_t steady_deadline_ns(long double left) {
+    constexpr long double kLongest = 100.0L * 365 * 24 * 3600;
+    const long double wait = left < kLongest ? left : kLongest;
+    const auto wait_ns = static_cast<int64_t>(std::ceil(wait * 1e9L));
+    return std::chrono::nanoseconds(
+               std::chrono::steady_clock::now().time_since_epoch())
+               .count() +
+           wait_ns;
   }
   const internal::SharedState<T>& state() const {
     if (state_ == nullptr) throw std::future_error(std::future_errc::no_state);

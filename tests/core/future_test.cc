@@ -1,7 +1,10 @@
 #include "core/future.h"
 
 #include <chrono>
+#include <cstdint>
 #include <future>
+#include <limits>
+#include <ratio>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -126,6 +129,45 @@ TEST(FutureTest, ExtremeDeadlinesAreDefined) {
   EXPECT_EQ(f.wait_until(steady_clock::time_point::min()),
             std::future_status::ready);
   EXPECT_EQ(f.get(), 5);
+}
+
+// Deadlines and timeouts in units other than the clock's: a time_point in
+// hours at its min()/max(), picoseconds::max() and non-finite seconds used
+// to overflow (undefined behaviour) converting to nanoseconds.
+TEST(FutureTest, DeadlinesInAnyUnitAreDefined) {
+  using std::chrono::duration;
+  using std::chrono::hours;
+  using std::chrono::steady_clock;
+  using std::chrono::system_clock;
+  using std::chrono::time_point;
+  using Picoseconds = duration<int64_t, std::pico>;
+  using Seconds = duration<double>;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  Promise<int> p;
+  Future<int> f = p.get_future();
+  EXPECT_EQ(f.wait_until(time_point<system_clock, hours>::min()),
+            std::future_status::timeout);
+  EXPECT_EQ(f.wait_until(time_point<steady_clock, hours>::min()),
+            std::future_status::timeout);
+  EXPECT_EQ(f.wait_until(time_point<steady_clock, Seconds>(Seconds(-kInf))),
+            std::future_status::timeout);
+  EXPECT_EQ(f.wait_for(Picoseconds::min()), std::future_status::timeout);
+  EXPECT_EQ(f.wait_for(Seconds(-kInf)), std::future_status::timeout);
+  EXPECT_EQ(f.wait_for(Seconds(std::numeric_limits<double>::quiet_NaN())),
+            std::future_status::timeout);
+
+  std::thread producer([&p] { p.set_value(7); });
+  EXPECT_EQ(f.wait_until(time_point<system_clock, hours>::max()),
+            std::future_status::ready);
+  producer.join();
+  EXPECT_EQ(f.wait_until(time_point<steady_clock, hours>::max()),
+            std::future_status::ready);
+  EXPECT_EQ(f.wait_until(time_point<steady_clock, Seconds>(Seconds(kInf))),
+            std::future_status::ready);
+  EXPECT_EQ(f.wait_for(Picoseconds::max()), std::future_status::ready);
+  EXPECT_EQ(f.wait_for(Seconds(kInf)), std::future_status::ready);
+  EXPECT_EQ(f.wait_for(hours::max()), std::future_status::ready);
+  EXPECT_EQ(f.get(), 7);
 }
 
 }  // namespace
