@@ -6,7 +6,9 @@ ratio of betapool to each peer measured in the same run.
 Usage (see docs/benchmarks.md for the whole command sequence):
   python3 bench/benchmarks_table.py post.json future.json instr.json scale.json
 Each file is the --benchmark_out of one program, run with
---benchmark_repetitions=N --benchmark_report_aggregates_only=true.
+--benchmark_repetitions=N --benchmark_report_aggregates_only=true
+(idle_cost_bench: --benchmark_display_aggregates_only=true, so the file
+keeps every repetition for the ranges).
 """
 import json
 import sys
@@ -191,6 +193,78 @@ def meter_cost_table(runs):
     return "\n".join(lines)
 
 
+def idle_cost_table(path):
+    """idle_cost/<pool>/workers:W/period_us:P -> cores used by the pool:
+    median over repetitions (min-max of the repetitions), betapool's median
+    over the best peer's (betapool_no_controller is betapool without its
+    controller thread, not a peer), and the producer's share and the rate
+    achieved, which `cores` excludes."""
+    with open(path) as f:
+        data = json.load(f)
+    reps = defaultdict(list)  # (pool, workers, period) -> [benchmark dicts]
+    for b in data["benchmarks"]:
+        parts = [p for p in b["run_name"].split("/") if p != "manual_time"
+                 and not p.startswith("iterations:")]
+        if parts[0] != "idle_cost" or b.get("run_type") != "iteration":
+            continue
+        args = dict(p.split(":", 1) for p in parts[2:])
+        reps[(parts[1], int(args["workers"]), int(args["period_us"]))].append(b)
+    if not reps:
+        return ""
+    cols = sorted({(w, p) for _, w, p in reps}, key=lambda c: (c[0], -c[1]))
+    pools = sorted({p for p, _, _ in reps},
+                   key=lambda p: (not p.startswith(OURS), p))
+
+    def med(xs):
+        xs = sorted(xs)
+        n = len(xs)
+        return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+    def label(c):
+        return f"{c[0]} workers, {c[1] / 1000:g} ms" if c[1] >= 1000 \
+            else f"{c[0]} workers, {c[1]} us"
+    lines = ["\n**Idle cost** (cores used by the pool's threads: median over "
+             "repetitions (min-max))\n",
+             "| pool | " + " | ".join(label(c) for c in cols) + " |",
+             "|---|" + "---:|" * len(cols)]
+    medians_of = {}
+    for pool in pools:
+        row = []
+        for w, p in cols:
+            xs = [b["cores"] for b in reps.get((pool, w, p), [])]
+            if not xs:
+                row.append("")
+                continue
+            medians_of[(pool, w, p)] = med(xs)
+            row.append(f"{med(xs):.3f} ({min(xs):.3f}-{max(xs):.3f})")
+        lines.append(f"| {pool} | " + " | ".join(row) + " |")
+    ratio = []
+    for w, p in cols:
+        ours = medians_of.get((OURS, w, p))
+        peers = [v for (pool, ww, pp), v in medians_of.items()
+                 if (ww, pp) == (w, p) and not pool.startswith(OURS)]
+        ratio.append(f"{ours / min(peers):.2f}x" if ours is not None and peers
+                     and min(peers) > 0 else "")
+    lines.append("| betapool / best peer | " + " | ".join(ratio) + " |")
+    lines.append("\n**Idle cost: producer and rate** (medians: producer "
+                 "cores, excluded above / tasks posted per s / tasks run by "
+                 "the end of the 2 s window, of those posted)\n")
+    lines.append("| pool | " + " | ".join(label(c) for c in cols) + " |")
+    lines.append("|---|" + "---:|" * len(cols))
+    for pool in pools:
+        row = []
+        for w, p in cols:
+            bs = reps.get((pool, w, p), [])
+            if not bs:
+                row.append("")
+                continue
+            row.append(f"{med([b['producer_cores'] for b in bs]):.3f} / "
+                       f"{med([b['rate_hz'] for b in bs]):.0f} / "
+                       f"{med([b['tasks_done'] / b['tasks'] for b in bs]):.4f}")
+        lines.append(f"| {pool} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(paths):
     for path in paths:
         context, runs = medians(path)
@@ -204,6 +278,8 @@ def main(paths):
             print(round_trip_table(runs))
         if "foreign_waiter/" in names:
             print(foreign_waiter_table(runs))
+        if "idle_cost/" in names:
+            print(idle_cost_table(path))
         if "task_loop" in names or "clock/" in names:
             print(clock_table(runs))
             print(meter_cost_table(runs))
