@@ -77,28 +77,30 @@ def test_exception_reaches_the_awaiting_coroutine():
 
 
 def test_blocking_calls_do_not_block_the_event_loop():
+    # The blocking calls wait for an event that only the loop's heartbeat
+    # sets, after beating three times: they can return True only if the
+    # loop kept running while they blocked (a blocked loop would leave them
+    # to time out and return False).
+    release = threading.Event()
     with AdaptiveThreadPoolExecutor(4, 8) as executor:
         async def main():
             loop = asyncio.get_running_loop()
             beats = 0
-            done = asyncio.Event()
 
             async def heartbeat():
                 nonlocal beats
-                while not done.is_set():
+                while beats < 3:
                     beats += 1
                     await asyncio.sleep(0.001)
+                release.set()
 
             hb = asyncio.create_task(heartbeat())
-            await asyncio.gather(
-                *(loop.run_in_executor(executor, time.sleep, 0.05) for _ in range(4)))
-            done.set()
+            results = await asyncio.gather(
+                *(loop.run_in_executor(executor, release.wait, 30) for _ in range(4)))
             await hb
-            return beats
+            return results
 
-        # The loop ran while the blocking calls slept (on a loaded machine
-        # maybe only a few times, but never zero).
-        assert run(main()) >= 1
+        assert run(main()) == [True] * 4
 
 
 def test_cancelling_the_awaiting_task_cancels_a_queued_call():
