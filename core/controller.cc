@@ -46,17 +46,30 @@ void Controller::stop() {
   }
 }
 
+namespace {
+
+// Runs f with `mu` held and `holder` naming this thread; directly, without
+// locking again, when this thread already holds it (a policy or sink
+// calling back into the controller from inside f).
 template <class F>
-auto Controller::with_step(F&& f) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+auto run_holding(Mutex& mu, std::atomic<std::thread::id>& holder,
+                 F&& f) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   const std::thread::id me = std::this_thread::get_id();
-  if (holder_.load(std::memory_order_relaxed) == me) return f(step_);
-  MutexLock lock(&mu_);
-  holder_.store(me, std::memory_order_relaxed);
+  if (holder.load(std::memory_order_relaxed) == me) return f();
+  MutexLock lock(&mu);
+  holder.store(me, std::memory_order_relaxed);
   struct Release {
     std::atomic<std::thread::id>& holder;
     ~Release() { holder.store(std::thread::id(), std::memory_order_relaxed); }
-  } release{holder_};
-  return f(step_);
+  } release{holder};
+  return f();
+}
+
+}  // namespace
+
+template <class F>
+auto Controller::with_step(F&& f) const {
+  return run_holding(mu_, holder_, [&] { return f(step_); });
 }
 
 // Called by the step on the ticking thread, which holds mu_ (holder_ is
@@ -81,21 +94,13 @@ ControllerSnapshot Controller::peek() {
 }
 
 DecisionRecord Controller::tick() {
-  auto run = [&] {
+  // Ticks one at a time; one from a policy or sink of this thread's tick
+  // reaches the step, which refuses it.
+  return run_holding(tick_mu_, ticker_, [&] {
     return with_step([&](ControlStep& step) {
       return step.tick(pool_.seconds_since_start());
     });
-  };
-  const std::thread::id me = std::this_thread::get_id();
-  // From a policy or sink of this thread's tick: the step refuses it.
-  if (ticker_.load(std::memory_order_relaxed) == me) return run();
-  MutexLock ticking(&tick_mu_);
-  ticker_.store(me, std::memory_order_relaxed);
-  struct Release {
-    std::atomic<std::thread::id>& ticker;
-    ~Release() { ticker.store(std::thread::id(), std::memory_order_relaxed); }
-  } release{ticker_};
-  return run();
+  });
 }
 
 int64_t Controller::ticks() const {
