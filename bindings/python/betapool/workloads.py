@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 import time
@@ -74,7 +75,9 @@ class WorkloadGenerator:
     def cpu_task_numpy(matrix_size: int = 100) -> Callable[[], Any]:
         """Matrix product in NumPy (releases the GIL). Raises ImportError without NumPy."""
         try:
-            import numpy as np  # noqa: PLC0415 - optional dependency
+            # By name, so type checkers do not require NumPy (an optional
+            # dependency) or its stubs to be installed.
+            np: Any = importlib.import_module("numpy")
         except ImportError as e:
             raise ImportError("NumPy is required for cpu_task_numpy "
                               "(or use cpu_task_native)") from e
