@@ -41,6 +41,13 @@ BottleneckPolicy::BottleneckPolicy(Options options)
   options_.max_shrink = std::clamp(positive_or(options_.max_shrink, 0.5), 0.01, 1.0);
   options_.saturated_probe =
       std::clamp(positive_or(options_.saturated_probe, 0.75), 0.01, 1.0);
+  options_.headroom_probe = std::max(1.0, positive_or(options_.headroom_probe, 1.25));
+  options_.cpu_headroom = std::max(1.0, positive_or(options_.cpu_headroom, 1.25));
+  auto nonneg_or = [](double v, double fallback) {
+    return std::isfinite(v) && v >= 0.0 ? v : fallback;
+  };
+  options_.min_growth_gain = nonneg_or(options_.min_growth_gain, 0.02);
+  options_.max_shrink_loss = nonneg_or(options_.max_shrink_loss, 0.01);
   options_.min_completions = std::max<int64_t>(1, options_.min_completions);
   if (!(options_.knee_smoothing > 0.0 && options_.knee_smoothing <= 1.0)) {
     options_.knee_smoothing = 1.0;
@@ -66,17 +73,20 @@ bool BottleneckPolicy::limit_applies(Limit& limit, const Estimate& e,
 }
 
 ScalingDecision BottleneckPolicy::resize(const ControllerSnapshot& s,
-                                         const Estimate& e, int target,
+                                         const Estimate& e, const Target& to,
                                          std::string reason) {
+  const int target = to.workers;
   pending_.active = true;
   pending_.from = s.current_workers;
   pending_.to = target;
   pending_.throughput = e.throughput;
   pending_.ticks = e.ticks;
   pending_.cpu_per_task = e.cpu;
-  // Shrinks are expected to cost nothing; growth is expected to pay.
+  pending_.for_headroom = to.for_headroom;
+  pending_.probe = to.probe || to.for_headroom;
+  // Shrinks and headroom are expected to cost nothing; growth to pay.
   pending_.predicted_gain =
-      target > s.current_workers
+      target > s.current_workers && !to.for_headroom
           ? predicted_throughput(e, target) /
                     predicted_throughput(e, s.current_workers) -
                 1.0
@@ -119,7 +129,11 @@ ScalingDecision BottleneckPolicy::decide(const ControllerSnapshot& s) {
   d.kind = d.target > s.current_workers   ? DecisionKind::kScaleUp
            : d.target < s.current_workers ? DecisionKind::kScaleDown
                                           : DecisionKind::kHold;
-  if (d.kind == DecisionKind::kHold) pending_.active = false;
+  // A resize clamped to the current size is no resize and has no trial; a
+  // hold while a past resize is being verified keeps that trial.
+  if (d.kind == DecisionKind::kHold && pending_.from == s.current_workers) {
+    pending_.active = false;
+  }
   return d;
 }
 
@@ -156,7 +170,20 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
       e.wall > 0 ? 100 * e.lock / e.wall : 0.0, threads_text(e.n_cpu),
       threads_text(e.n_lock));
 
-  // 1. Verify the last resize against what it was expected to do.
+  observe_knee_bracket(n, e);
+
+  // 1. Verify the last resize against what it was expected to do. A probe
+  // is judged on as many ticks as the size before it (up to
+  // small_move_ticks): its effect is small, one tick just after a resize is
+  // part transient, and comparing it with a longer window before would undo
+  // good steps for noise. A large correction is judged at once.
+  const int verify_ticks =
+      pending_.probe ? std::min(pending_.ticks, options_.small_move_ticks) : 1;
+  if (pending_.active && e.ticks < verify_ticks) {
+    return ScalingDecision::hold(
+        n, absl::StrFormat("verifying %d -> %d: %d of %d ticks", pending_.from,
+                           pending_.to, e.ticks, verify_ticks));
+  }
   if (pending_.active) {
     pending_.active = false;
     const double gain =
@@ -167,14 +194,25 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
         2.0 * noise *
             std::sqrt(1.0 / std::max(1, pending_.ticks) + 1.0 / std::max(1, e.ticks)));
     const bool grew = pending_.to > pending_.from;
+    // A growth that saturated the CPU found the knee: it is kept if it cost
+    // nothing, and the bracket sizes the pool from there.
+    const bool must_pay = grew && !pending_.for_headroom && !e.cpu_saturated;
+    // A probe that shrank must hold throughput within max_shrink_loss; a
+    // correction the model asked for (a lock knee far below) within noise.
+    const double allowed_loss =
+        pending_.probe ? std::min(tolerance, options_.max_shrink_loss) : tolerance;
     const double required =
-        grew ? options_.verify_share * pending_.predicted_gain - tolerance
-             : -tolerance;
+        must_pay ? std::max(options_.min_growth_gain,
+                            options_.verify_share * pending_.predicted_gain - tolerance)
+                 : -allowed_loss;
     const bool workload_changed =
         pending_.cpu_per_task > 0 &&
         std::abs(e.cpu / pending_.cpu_per_task - 1.0) > options_.regime_change;
     if (workload_changed) {
       knee_ = std::numeric_limits<double>::quiet_NaN();
+    } else if (!e.saturated) {
+      // Idle workers and no queue: arrivals set the throughput now, so it
+      // says nothing about the pool size, and the pool serves them all.
     } else if (gain < required) {
       Limit& limit = grew ? ceiling_ : floor_;
       absl::Duration& backoff = grew ? ceiling_backoff_ : floor_backoff_;
@@ -182,7 +220,7 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
       backoff = std::min(options_.max_backoff, backoff * 2);
       const int back = pending_.from;
       ScalingDecision d = resize(
-          s, e, back,
+          s, e, Target{back, ""},
           absl::StrFormat("undo %d -> %d: throughput %+.1f%%, needed %+.1f%%",
                           pending_.from, pending_.to, 100 * gain, 100 * required));
       pending_.active = false;  // an undo is not itself on trial
@@ -198,42 +236,77 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
   // 2. Where should the pool be?
   const bool has_ceiling = limit_applies(ceiling_, e, s.now);
   const bool has_floor = limit_applies(floor_, e, s.now);
+  const Target target = model_target(s, e, has_ceiling, has_floor);
+  if (target.workers == n) {
+    return ScalingDecision::hold(
+        n, absl::StrCat("hold: ", target.why, " (", facts, ")",
+                        has_ceiling ? absl::StrCat(", avoiding ", ceiling_.workers)
+                                    : "",
+                        has_floor ? absl::StrCat(", avoiding ", floor_.workers) : ""));
+  }
+  return resize(s, e, target, absl::StrCat(target.why, " (", facts, ")"));
+}
+
+BottleneckPolicy::Target BottleneckPolicy::model_target(const ControllerSnapshot& s,
+                                                        const Estimate& e,
+                                                        bool has_ceiling,
+                                                        bool has_floor) {
+  const int n = s.current_workers;
   const double current = static_cast<double>(n);
   double want = current;
   std::string why;
+  bool for_headroom = false;
+  bool probe = false;
   if (!e.saturated) {
-    why = "idle workers and no queue: arrivals limit throughput";
+    return {n, "idle workers and no queue: arrivals limit throughput"};
+  }
+  const double raw = std::min(e.n_cpu, e.n_lock);
+  if (!std::isfinite(raw) || !std::isfinite(knee_) ||
+      std::abs(raw / knee_ - 1.0) > options_.small_move) {
+    knee_ = raw;
   } else {
-    const double raw = std::min(e.n_cpu, e.n_lock);
-    if (!std::isfinite(raw) || !std::isfinite(knee_) ||
-        std::abs(raw / knee_ - 1.0) > options_.small_move) {
-      knee_ = raw;
-    } else {
-      knee_ += options_.knee_smoothing * (raw - knee_);
+    knee_ += options_.knee_smoothing * (raw - knee_);
+  }
+  const double knee = knee_;
+  // A saturated CPU reads 100 % whatever the oversubscription, so the CPU
+  // knee says nothing then; the lock knee still does.
+  const bool lock_bound = e.n_lock < (e.cpu_saturated ? current : e.n_cpu);
+  if (lock_bound) {
+    want = e.cpu_saturated ? e.n_lock : knee;
+    why = e.cpu_saturated ? "cpu saturated, lock knee below the pool"
+                          : "sized to the lock's knee";
+  } else if (knee_bracketed()) {
+    want = options_.cpu_headroom * bracket_.smallest_saturated;
+    why = absl::StrFormat("cpu saturated from %d threads, not at %d: sized above the knee",
+                          bracket_.smallest_saturated, bracket_.largest_unsaturated);
+    for_headroom = want > current;
+  } else if (e.cpu_saturated) {
+    if (e.ticks < options_.small_move_ticks) {
+      // A probe, not a correction: it waits for steady evidence.
+      return {n, "cpu saturated; gathering evidence before probing smaller"};
     }
-    const double knee = knee_;
-    if (e.cpu_saturated) {
-      // A saturated CPU reads 100 % whatever the oversubscription, so the
-      // CPU knee says nothing here; the lock knee still does.
-      if (e.n_lock < current) {
-        want = e.n_lock;
-        why = "cpu saturated, lock knee below the pool";
-      } else {
-        want = current * options_.saturated_probe;
-        why = "cpu saturated: probing a smaller pool";
-      }
-    } else if (std::isfinite(knee)) {
-      want = knee;
-      why = e.n_lock < e.n_cpu ? "sized to the lock's knee" : "sized to the CPU knee";
+    if (has_floor) {
+      // A smaller pool lost throughput a moment ago: no creeping back
+      // toward it one thread at a time, each step a reversal.
+      return {n, "cpu saturated; a smaller pool lost throughput"};
+    }
+    want = current * options_.saturated_probe;
+    why = "cpu saturated: probing a smaller pool";
+    probe = true;
+  } else if (std::isfinite(knee)) {
+    // Below saturation the CPU knee only ever says "grow": a CPU knee under
+    // the pool means CPU use near the saturation mark, where a trial has
+    // just shown (or will show) what the threads buy.
+    want = std::max(knee, current);
+    why = "sized to the CPU knee";
+  } else {
+    // No CPU reading and no lock contention: grow while tasks mostly wait.
+    const double waiting = e.wall > 0 ? 1.0 - (e.cpu + e.lock) / e.wall : 0.0;
+    if (waiting > 0.5) {
+      want = current * options_.max_growth;
+      why = "no cpu reading; tasks mostly wait";
     } else {
-      // No CPU reading and no lock contention: grow while tasks mostly wait.
-      const double waiting = e.wall > 0 ? 1.0 - (e.cpu + e.lock) / e.wall : 0.0;
-      if (waiting > 0.5) {
-        want = current * options_.max_growth;
-        why = "no cpu reading; tasks mostly wait";
-      } else {
-        why = "no cpu reading; tasks mostly compute";
-      }
+      why = "no cpu reading; tasks mostly compute";
     }
   }
   want = std::clamp(want, current * options_.max_shrink, current * options_.max_growth);
@@ -245,15 +318,54 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
   target = s.bounded(target);
   const double band = std::max(1.0, options_.deadband * current);
   const bool small = std::abs(target - n) < options_.small_move * current;
-  if (std::abs(target - n) < band ||
-      (small && e.ticks < options_.small_move_ticks)) {
-    return ScalingDecision::hold(
-        n, absl::StrCat("hold: ", why, " (", facts, ")",
-                        has_ceiling ? absl::StrCat(", avoiding ", ceiling_.workers)
-                                    : "",
-                        has_floor ? absl::StrCat(", avoiding ", floor_.workers) : ""));
+  if (std::abs(target - n) >= band &&
+      !(small && e.ticks < options_.small_move_ticks)) {
+    return {target, why, for_headroom && target > n, probe};
   }
-  return resize(s, e, target, absl::StrCat(why, " (", facts, ")"));
+  // The model is content. If the CPU is the bottleneck and not yet
+  // saturated, see whether more threads still pay (the trial undoes it
+  // otherwise, and the ceiling it leaves stops the next probe).
+  const bool cpu_bound = e.cpu_util && !e.cpu_saturated && e.n_cpu <= e.n_lock &&
+                        !knee_bracketed();
+  if (cpu_bound && !has_ceiling && e.ticks >= options_.small_move_ticks) {
+    const int larger = s.bounded(
+        std::max(n + 1, static_cast<int>(std::ceil(current * options_.headroom_probe))));
+    if (larger > n) {
+      return {larger, "cpu below saturation: probing a larger pool", false, true};
+    }
+  }
+  return {n, why};
+}
+
+void BottleneckPolicy::observe_knee_bracket(int workers, const Estimate& e) {
+  KneeBracket& b = bracket_;
+  if (b.cpu_per_task > 0 &&
+      std::abs(e.cpu / b.cpu_per_task - 1.0) > options_.regime_change) {
+    b = KneeBracket{};  // another task mix has another knee
+  }
+  // Only steady evidence of an all-busy pool whose bottleneck is the CPU.
+  if (!e.saturated || !e.cpu_util || e.n_lock < workers ||
+      e.ticks < options_.small_move_ticks) {
+    return;
+  }
+  if (b.cpu_per_task <= 0) b.cpu_per_task = e.cpu;
+  if (e.cpu_saturated) {
+    b.smallest_saturated =
+        b.smallest_saturated > 0 ? std::min(b.smallest_saturated, workers) : workers;
+    if (b.largest_unsaturated >= workers) b.largest_unsaturated = 0;  // stale
+  } else {
+    b.largest_unsaturated = std::max(b.largest_unsaturated, workers);
+    if (b.smallest_saturated > 0 && b.smallest_saturated <= workers) {
+      b.smallest_saturated = 0;  // stale
+    }
+  }
+}
+
+bool BottleneckPolicy::knee_bracketed() const {
+  const KneeBracket& b = bracket_;
+  return b.smallest_saturated > 0 && b.largest_unsaturated > 0 &&
+         b.largest_unsaturated >=
+             std::floor(options_.saturated_probe * b.smallest_saturated);
 }
 
 void register_bottleneck_policy(ComponentRegistryBuilder& builder) {

@@ -58,6 +58,16 @@ class Feeder {
   int64_t total_ = 0;
 };
 
+// The trial of a resize judged on four ticks of evidence (small_move_ticks)
+// waits for as many after it: three holds at the new size, then the verdict.
+ScalingDecision verdict_after_four_ticks(Feeder& f, BottleneckPolicy& p, const Tick& t) {
+  for (int i = 0; i < 3; ++i) {
+    const ScalingDecision d = f.feed(p, t);
+    EXPECT_EQ(d.target, t.n) << "tick " << i << ": " << d.reason;
+  }
+  return f.feed(p, t);
+}
+
 TEST(BottleneckPolicyTest, RegisteredAsBottleneck) {
   ComponentContext ctx;
   auto p = builtin_registry().create_policy("bottleneck", ctx);
@@ -140,11 +150,84 @@ TEST(BottleneckPolicyTest, NeverGrowsWhileTheCpuIsSaturatedAndProbesSmaller) {
   BottleneckPolicy p;
   Feeder f;
   Tick t{.n = 16, .rate = 400, .wall = 0.040, .cpu = 0.010, .cpu_percent = 100.0};
+  // A probe waits for small_move_ticks (4) ticks of steady evidence.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(f.feed(p, t).target, 16) << "tick " << i;
   const ScalingDecision d = f.feed(p, t);
   EXPECT_EQ(d.target, 12) << d.reason;  // 16 x saturated_probe 0.75
   t.n = 12;  // throughput held: the smaller pool is kept, and probed further
-  const ScalingDecision next = f.feed(p, t);
-  EXPECT_LE(next.target, 12) << next.reason;
+  for (int i = 0; i < 8; ++i) {
+    const ScalingDecision next = f.feed(p, t);
+    EXPECT_LE(next.target, 12) << "tick " << i << ": " << next.reason;
+    t.n = next.target;
+  }
+}
+
+// Ticks at `rate` that alternate +-`swing` (relative) around it: a machine
+// whose tick-to-tick noise is large.
+void feed_noisy(Feeder& f, BottleneckPolicy& p, Tick t, int ticks, double swing,
+                int expected_target) {
+  const double rate = t.rate;
+  for (int i = 0; i < ticks; ++i) {
+    t.rate = rate * (i % 2 == 0 ? 1.0 + swing : 1.0 - swing);
+    const ScalingDecision d = f.feed(p, t);
+    ASSERT_EQ(d.target, expected_target) << "tick " << i << ": " << d.reason;
+  }
+}
+
+TEST(BottleneckPolicyTest, ProbesALargerPoolBelowSaturationAndKeepsItIfItPays) {
+  // 12 threads at 88 % CPU: the CPU model's knee (12 x 95 / 88 = 13) is
+  // within the deadband, but near the knee CPU use understates what more
+  // threads buy. After 4 steady ticks it tries x1.25.
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.n = 12, .rate = 150, .wall = 0.08, .cpu = 0.012, .cpu_percent = 88.0};
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(f.feed(p, t).target, 12) << "tick " << i;
+  const ScalingDecision probe = f.feed(p, t);
+  ASSERT_EQ(probe.target, 15) << probe.reason;
+  t.n = 15;
+  t.rate = 159;  // +6 %: kept
+  t.cpu_percent = 96.0;
+  for (int i = 0; i < 6; ++i) {
+    const ScalingDecision d = f.feed(p, t);
+    EXPECT_GE(d.target, 15) << "tick " << i << ": " << d.reason;
+    t.n = d.target;
+  }
+}
+
+TEST(BottleneckPolicyTest, UndoesAProbeThatBoughtNothingAndDoesNotRetrySoon) {
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.n = 12, .rate = 150, .wall = 0.08, .cpu = 0.012, .cpu_percent = 88.0};
+  for (int i = 0; i < 3; ++i) f.feed(p, t);
+  ASSERT_EQ(f.feed(p, t).target, 15);
+  t.n = 15;
+  t.rate = 151;  // +0.7 %: less than min_growth_gain (2 %)
+  const ScalingDecision undo = verdict_after_four_ticks(f, p, t);
+  ASSERT_EQ(undo.target, 12) << undo.reason;
+  t.n = 12;
+  t.rate = 150;
+  // The failed size is a ceiling for the backoff (10 s = 20 ticks): no
+  // probe back up meanwhile, so no reversals.
+  for (int i = 0; i < 18; ++i) {
+    EXPECT_EQ(f.feed(p, t).target, 12) << "tick " << i;
+  }
+}
+
+TEST(BottleneckPolicyTest, NoisyMachineDoesNotKeepAGrowthThatBoughtNothing) {
+  // Ticks swing +-15 %, so two standard errors of the noise exceed half the
+  // predicted gain; the growth must still show min_growth_gain.
+  BottleneckPolicy p;
+  Feeder f;
+  const Tick t{.n = 12, .rate = 150, .wall = 0.08, .cpu = 0.012, .cpu_percent = 88.0};
+  feed_noisy(f, p, t, 3, 0.15, 12);  // +15 %, -15 %, +15 %
+  Tick fourth = t;
+  fourth.rate = 150 * 0.85;  // 150 tasks/s on average over the four
+  const ScalingDecision probe = f.feed(p, fourth);
+  ASSERT_EQ(probe.target, 15) << probe.reason;
+  Tick at15 = t;
+  at15.n = 15;  // the same 150 tasks/s with 25 % more threads
+  const ScalingDecision undo = verdict_after_four_ticks(f, p, at15);
+  EXPECT_EQ(undo.target, 12) << undo.reason;
 }
 
 TEST(BottleneckPolicyTest, OtherTenantsBusyMachineIsNotTheProcesssSaturation) {
@@ -172,10 +255,30 @@ TEST(BottleneckPolicyTest, UndoesAShrinkThatLostThroughput) {
   BottleneckPolicy p;
   Feeder f;
   Tick t{.n = 8, .rate = 400, .wall = 0.020, .cpu = 0.010, .cpu_percent = 100.0};
+  for (int i = 0; i < 3; ++i) f.feed(p, t);
   ASSERT_EQ(f.feed(p, t).target, 6);
   t.n = 6;
   t.rate = 300;  // a quarter less: the cores were not oversubscribed
-  const ScalingDecision undo = f.feed(p, t);
+  const ScalingDecision undo = verdict_after_four_ticks(f, p, t);
+  EXPECT_EQ(undo.target, 8) << undo.reason;
+}
+
+TEST(BottleneckPolicyTest, NoisyMachineDoesNotKeepAShrinkThatLostThroughput) {
+  // Ticks swing +-10 %; the smaller pool loses 2 %, well inside the noise.
+  // When noise cannot tell, the larger pool stays: below the knee a lost
+  // thread costs throughput, above it an extra one only some latency.
+  BottleneckPolicy p;
+  Feeder f;
+  const Tick t{.n = 8, .rate = 400, .wall = 0.020, .cpu = 0.010, .cpu_percent = 100.0};
+  feed_noisy(f, p, t, 3, 0.10, 8);  // +10 %, -10 %, +10 %
+  Tick fourth = t;
+  fourth.rate = 400 * 0.9;  // 400 tasks/s on average over the four
+  const ScalingDecision probe = f.feed(p, fourth);
+  ASSERT_EQ(probe.target, 6) << probe.reason;
+  Tick at6 = t;
+  at6.n = 6;
+  at6.rate = 392;
+  const ScalingDecision undo = verdict_after_four_ticks(f, p, at6);
   EXPECT_EQ(undo.target, 8) << undo.reason;
 }
 
