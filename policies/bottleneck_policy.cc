@@ -47,7 +47,7 @@ BottleneckPolicy::BottleneckPolicy(Options options)
     return std::isfinite(v) && v >= 0.0 ? v : fallback;
   };
   options_.min_growth_gain = nonneg_or(options_.min_growth_gain, 0.02);
-  options_.max_shrink_loss = nonneg_or(options_.max_shrink_loss, 0.01);
+  options_.max_probe_loss = nonneg_or(options_.max_probe_loss, 0.01);
   options_.min_completions = std::max<int64_t>(1, options_.min_completions);
   if (!(options_.knee_smoothing > 0.0 && options_.knee_smoothing <= 1.0)) {
     options_.knee_smoothing = 1.0;
@@ -58,15 +58,16 @@ BottleneckPolicy::BottleneckPolicy(Options options)
   floor_backoff_ = options_.backoff;
 }
 
+bool BottleneckPolicy::task_mix_moved(double now_value, double then) const {
+  if (!(then > 0)) return now_value > 0;
+  return std::abs(now_value / then - 1.0) > options_.regime_change;
+}
+
 bool BottleneckPolicy::limit_applies(Limit& limit, const Estimate& e,
                                      absl::Duration now) const {
   if (!limit.active) return false;
-  auto moved = [this](double now_value, double then) {
-    if (!(then > 0)) return now_value > 0;
-    return std::abs(now_value / then - 1.0) > options_.regime_change;
-  };
-  if (now >= limit.until || moved(e.cpu, limit.cpu_per_task) ||
-      moved(e.wall - e.lock, limit.wall_per_task)) {
+  if (now >= limit.until || task_mix_moved(e.cpu, limit.cpu_per_task) ||
+      task_mix_moved(e.wall - e.lock, limit.wall_per_task)) {
     limit.active = false;
   }
   return limit.active;
@@ -197,17 +198,16 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
     // A growth that saturated the CPU found the knee: it is kept if it cost
     // nothing, and the bracket sizes the pool from there.
     const bool must_pay = grew && !pending_.for_headroom && !e.cpu_saturated;
-    // A probe that shrank must hold throughput within max_shrink_loss; a
+    // A probe that shrank must hold throughput within max_probe_loss; a
     // correction the model asked for (a lock knee far below) within noise.
     const double allowed_loss =
-        pending_.probe ? std::min(tolerance, options_.max_shrink_loss) : tolerance;
+        pending_.probe ? std::min(tolerance, options_.max_probe_loss) : tolerance;
     const double required =
         must_pay ? std::max(options_.min_growth_gain,
                             options_.verify_share * pending_.predicted_gain - tolerance)
                  : -allowed_loss;
     const bool workload_changed =
-        pending_.cpu_per_task > 0 &&
-        std::abs(e.cpu / pending_.cpu_per_task - 1.0) > options_.regime_change;
+        pending_.cpu_per_task > 0 && task_mix_moved(e.cpu, pending_.cpu_per_task);
     if (workload_changed) {
       knee_ = std::numeric_limits<double>::quiet_NaN();
     } else if (!e.saturated) {
@@ -339,8 +339,7 @@ BottleneckPolicy::Target BottleneckPolicy::model_target(const ControllerSnapshot
 
 void BottleneckPolicy::observe_knee_bracket(int workers, const Estimate& e) {
   KneeBracket& b = bracket_;
-  if (b.cpu_per_task > 0 &&
-      std::abs(e.cpu / b.cpu_per_task - 1.0) > options_.regime_change) {
+  if (b.cpu_per_task > 0 && task_mix_moved(e.cpu, b.cpu_per_task)) {
     b = KneeBracket{};  // another task mix has another knee
   }
   // Only steady evidence of an all-busy pool whose bottleneck is the CPU.

@@ -34,7 +34,8 @@
 // Every resize is verified on the next evidence: a growth must deliver at
 // least `verify_share` of the throughput gain the model predicted within
 // the measured noise, and `min_growth_gain` in any case; a shrink must not
-// lose throughput beyond the noise. A failed step is
+// lose throughput beyond the noise, a probe not beyond `max_probe_loss`.
+// A failed step is
 // undone and remembered as a ceiling (or floor) for `backoff`, doubling on
 // repeated failures, and forgotten early if the task mix changes (CPU or wall
 // time per task moves by more than `regime_change`). When the pool has idle
@@ -123,7 +124,7 @@ struct BottleneckOptions {
   // noisy the machine. Below the knee throughput falls steeply with every
   // thread removed; above it an extra thread costs only some latency. When
   // noise cannot tell the two apart, the larger pool is the safer bet.
-  double max_shrink_loss = 0.01;
+  double max_probe_loss = 0.01;
   // How long a failed size is avoided; doubles on repeated failures.
   absl::Duration backoff = absl::Seconds(10);
   absl::Duration max_backoff = absl::Seconds(160);
@@ -221,6 +222,9 @@ class BottleneckPolicy : public ScalingPolicy {
   Estimate estimate(const Evidence& ev) const;
   double predicted_throughput(const Estimate& e, double workers) const;
   bool limit_applies(Limit& limit, const Estimate& e, absl::Duration now) const;
+  // Whether a per-task time moved by more than `regime_change` from what
+  // it was: the task mix changed, and what was learnt about it is void.
+  bool task_mix_moved(double now_value, double then) const;
   ScalingDecision resize(const ControllerSnapshot& s, const Estimate& e,
                          const Target& target, std::string reason);
   void observe_knee_bracket(int workers, const Estimate& e);
