@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "absl/time/time.h"
 #include "betapool/executor_builder.h"
@@ -35,13 +35,12 @@ std::vector<TaskMetrics> run_alone(const WorkloadGenerator::Task& task, int n) {
   return ex->task_log();
 }
 
-// The calling thread's scheduler statistics: CPU time and time spent
-// runnable but waiting for a CPU (ns), from /proc/thread-self/schedstat.
-std::optional<std::pair<int64_t, int64_t>> schedstat() {
-  std::ifstream f("/proc/thread-self/schedstat");
-  int64_t cpu = 0, runqueue = 0;
-  if (!(f >> cpu >> runqueue)) return std::nullopt;
-  return std::make_pair(cpu, runqueue);
+// How many times the calling thread has given up its CPU of its own accord
+// (slept, waited on a lock or on I/O) since it started.
+int64_t voluntary_switches() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_nvcsw;
 }
 
 TEST(WorkloadGeneratorTest, IoTaskIsMostlyOffCpu) {
@@ -55,41 +54,40 @@ TEST(WorkloadGeneratorTest, IoTaskIsMostlyOffCpu) {
   }
 }
 
-// Alone, a CPU task is on a CPU whenever it can be: once the time it spent
-// runnable but preempted (a loaded machine) is taken out of its wall time,
-// its blocking ratio is near 0. The executor's own beta is reported too.
-TEST(WorkloadGeneratorTest, CpuTaskHasBetaNearZeroAlone) {
-  if (!schedstat()) GTEST_SKIP() << "/proc/thread-self/schedstat unavailable";
+// Alone, a CPU task never blocks: it gives up its CPU only when the
+// scheduler takes it away. Its wall-clock beta is not asserted: on a virtual
+// machine the hypervisor's stolen time is neither CPU nor run-queue time, and
+// a fresh CI machine lost 12-16 % of every one of five 20 ms tasks to it. A
+// voluntary context switch is the thing a blocking task cannot avoid and a
+// busy machine cannot cause. The executor's beta is reported as a property.
+TEST(WorkloadGeneratorTest, CpuTaskNeverBlocksAlone) {
   WorkloadGenerator gen;
   const WorkloadGenerator::Task cpu = gen.cpu_task(iterations_for(absl::Milliseconds(20)));
-  std::vector<double> adjusted;
-  std::vector<double> executor_beta;
-  const WorkloadGenerator::Task measured = [&] {
-    const auto before = schedstat().value();
-    const auto t0 = std::chrono::steady_clock::now();
+  std::vector<int64_t> switches;
+  const WorkloadGenerator::Task counted = [&] {
+    const int64_t before = voluntary_switches();
     const double r = cpu();
-    const double wall = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - t0).count();
-    const auto after = schedstat().value();
-    const double on_cpu = (after.first - before.first) * 1e-9;
-    const double runnable = (after.second - before.second) * 1e-9;
-    adjusted.push_back(1.0 - on_cpu / std::max(wall - runnable, 1e-9));
+    switches.push_back(voluntary_switches() - before);
     return r;
   };
-  for (const TaskMetrics& m : run_alone(measured, 5)) {
+  std::vector<double> executor_beta;
+  for (const TaskMetrics& m : run_alone(counted, 5)) {
     executor_beta.push_back(m.blocking_ratio);
   }
-  ASSERT_EQ(adjusted.size(), 5u);
-  std::sort(adjusted.begin(), adjusted.end());
+  ASSERT_EQ(switches.size(), 5u);
   std::sort(executor_beta.begin(), executor_beta.end());
   RecordProperty("executor_beta_median", std::to_string(executor_beta[2]));
-  // The best of five runs: a virtual machine's stolen time (the hypervisor
-  // running someone else) is neither CPU nor run-queue time, so one run can
-  // lose a few milliseconds; every one of five losing 10 % cannot come from
-  // that, only from a task that really blocks.
-  EXPECT_LT(adjusted[0], 0.1) << "blocking ratio net of run-queue time, best of 5; "
-                              << "all: " << adjusted[0] << " " << adjusted[1] << " "
-                              << adjusted[2] << " " << adjusted[3] << " " << adjusted[4];
+  for (int64_t n : switches) EXPECT_EQ(n, 0) << "voluntary context switches in one task";
+}
+
+// The control: a task that sleeps gives up its CPU, so the count above can
+// tell the two apart.
+TEST(WorkloadGeneratorTest, IoTaskBlocks) {
+  WorkloadGenerator gen;
+  const WorkloadGenerator::Task io = gen.io_task(absl::Milliseconds(2));
+  const int64_t before = voluntary_switches();
+  io();
+  EXPECT_GE(voluntary_switches() - before, 1);
 }
 
 TEST(WorkloadGeneratorTest, CpuTaskHoldsTheGilParallelTaskDoesNot) {
