@@ -88,8 +88,10 @@ int record(const LabConfig& c, std::ostream& out, std::ostream& err) {
     return 1;
   }
   write_trace(file,
-              {affinity_cpu_count(), c.workload,
-               {"recorded by betapool-lab record: " + setup}},
+              {.cpus = affinity_cpu_count(),
+               .profile = c.workload,
+               .clients = c.load.mode == LoadSpec::Mode::kClosed ? c.load.clients : 0,
+               .notes = {"recorded by betapool-lab record: " + setup}},
               run->rows);
   file.close();
   if (!file) {

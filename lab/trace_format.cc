@@ -10,6 +10,7 @@ void write_trace(std::ostream& out, const TraceHeader& header,
   if (!header.profile.empty()) {
     out << "# " << kTraceProfileKey << header.profile << "\n";
   }
+  if (header.clients > 0) out << "# " << kTraceClientsKey << header.clients << "\n";
   for (const std::string& note : header.notes) out << "# " << note << "\n";
   out << kTraceColumns << "\n";
   for (const TraceRow& r : rows) {

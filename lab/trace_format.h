@@ -6,6 +6,7 @@
 //
 //   # cpus=8
 //   # profile=voice_assistant
+//   # clients=128
 //   arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s
 //   0.000120,0.004100,0.001000,0.000000,0.050000
 //
@@ -19,8 +20,12 @@
 //   other_wait_s  the rest of its run time off-CPU: I/O, sleeps, waiting
 //                 for a core (run time - cpu_s - lock_wait_s, at least 0)
 // `# cpus=N` (N >= 1, required) is the recording machine's CPU count;
-// `# profile=NAME` (optional) names the workload. Other '#' lines are notes
-// for readers, and blank lines are ignored.
+// `# profile=NAME` (optional) names the workload. `# clients=N` (optional,
+// N >= 1) says the run was a closed loop with N tasks always in flight (each
+// completion submitted the next task at once), so a replay must be one too:
+// its arrival times then say how fast that pool served, not how fast work
+// came. Without it the run was open loop. Other '#' lines are notes for
+// readers, and blank lines are ignored.
 //
 // Example:
 //   betapool::TraceHeader h{.cpus = 2, .profile = "voice_assistant"};
@@ -48,6 +53,7 @@ struct TraceRow {
 struct TraceHeader {
   int cpus = 1;
   std::string profile;  // empty: no profile line
+  int clients = 0;      // closed loop: tasks in flight; 0: open loop, no line
   // Written as '#' note lines after the header keys (one per entry).
   std::vector<std::string> notes;
 };
@@ -57,9 +63,10 @@ inline constexpr std::array<const char*, 5> kTraceFields{
     "arrival_s", "cpu_s", "lock_held_s", "lock_wait_s", "other_wait_s"};
 inline constexpr char kTraceColumns[] =
     "arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s";
-// The header keys: "# cpus=N", "# profile=NAME".
+// The header keys: "# cpus=N", "# profile=NAME", "# clients=N".
 inline constexpr char kTraceCpusKey[] = "cpus=";
 inline constexpr char kTraceProfileKey[] = "profile=";
+inline constexpr char kTraceClientsKey[] = "clients=";
 
 // Writes the header lines, the column line and `rows` (microsecond
 // resolution, 6 decimals) to `out`.

@@ -51,6 +51,7 @@ absl::StatusOr<Scenario> scenario_from_trace(std::istream& in) {
   int line_no = 0;
   double cpus = 0.0;
   std::string profile;
+  int clients = 0;  // 0: open loop
   bool saw_columns = false;
   int rows = 0;
   double first_arrival = 0.0;
@@ -72,6 +73,12 @@ absl::StatusOr<Scenario> scenario_from_trace(std::istream& in) {
         }
       } else if (absl::ConsumePrefix(&text, kTraceProfileKey)) {
         profile = std::string(text);
+      } else if (absl::ConsumePrefix(&text, kTraceClientsKey)) {
+        if (!absl::SimpleAtoi(text, &clients) || clients < 1) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("trace line ", line_no, ": field clients: '", text,
+                           "' is not a whole number >= 1"));
+        }
       }
       continue;  // other comments are notes for readers
     }
@@ -135,7 +142,9 @@ absl::StatusOr<Scenario> scenario_from_trace(std::istream& in) {
   task.segments.push_back(SegmentSpec::wait(fitted(wait, rows)));
   s.phases.push_back(Phase{absl::ZeroDuration(), task});
   const double span = last_arrival - first_arrival;
-  if (rows > 1 && span > 0.0) {
+  if (clients > 0) {
+    s.arrivals = ArrivalSpec::closed_loop(clients);
+  } else if (rows > 1 && span > 0.0) {
     s.arrivals = ArrivalSpec::poisson((rows - 1) / span);
   }
   return s;

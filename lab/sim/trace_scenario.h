@@ -10,8 +10,13 @@
 // followed by one wait part; their lengths are lognormal with the mean and
 // coefficient of variation of the recorded rows (a fitted shape, not an
 // exact replay), and the CPU part's GIL share is the recorded lock-held
-// time over CPU time. Arrivals are Poisson at the recorded rate. Recorded
-// lock-wait time is not replayed: the simulator produces its own.
+// time over CPU time. A closed-loop recording (`# clients=N`) replays as a
+// closed loop of N tasks, so the pool's size decides the throughput as it
+// did on the machine; an open-loop one as Poisson arrivals at the recorded
+// rate. Recorded lock-wait time is not replayed: the simulator produces its
+// own. The wait part is the recorded other-wait time, which includes time
+// spent runnable but waiting for a core: record on a pool no larger than
+// the CPUs (`--threads=1`) to keep it the task's own waiting.
 //
 // Errors name the line and field, e.g. "trace line 5: field cpu_s: 'x' is
 // not a non-negative number".

@@ -245,6 +245,7 @@ TEST(LabCommandTest, RecordWritesATraceTheSimulatorReads) {
   EXPECT_THAT(r.out, HasSubstr("Trace: " + path));
   const std::string text = slurp(path);
   EXPECT_THAT(text, ContainsRegex("^# cpus=[0-9]+\n# profile=rag_orchestration\n"
+                                  "# clients=64\n"  // record's closed loop: max(64, 2 x 4)
                                   "# recorded by betapool-lab record: workload "
                                   "rag_orchestration [^\n]*a static pool of 4[^\n]*\n"
                                   "arrival_s,cpu_s,lock_held_s,lock_wait_s,other_wait_s\n"
@@ -262,7 +263,8 @@ TEST(LabCommandTest, RecordWritesATraceTheSimulatorReads) {
   EXPECT_TRUE(s->gil.enabled);
   EXPECT_GT(p.mean_gil_seconds(), 0.8 * p.mean_cpu_seconds());
   EXPECT_GT(p.mean_wait_seconds(), 0.03);
-  EXPECT_GT(s->arrivals.rate, 0.0);
+  EXPECT_EQ(s->arrivals.kind, betapool::ArrivalSpec::Kind::kClosedLoop);
+  EXPECT_EQ(s->arrivals.population, 64);
 }
 
 TEST(LabCommandTest, RecordRejectsSeveralPoolSizes) {

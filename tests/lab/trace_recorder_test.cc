@@ -88,7 +88,9 @@ TEST(TraceRecorderTest, RecordsEveryTaskTheLoadDriverRan) {
   for (size_t i = 0; i < rows.size(); ++i) {
     EXPECT_LE(rows[i].lock_held_s, rows[i].cpu_s);
     EXPECT_LE(rows[i].arrival_s, 1.0);
-    if (i > 0) EXPECT_GE(rows[i].arrival_s, rows[i - 1].arrival_s);
+    if (i > 0) {
+      EXPECT_GE(rows[i].arrival_s, rows[i - 1].arrival_s);
+    }
   }
   EXPECT_EQ(rows.front().arrival_s, 0.0);  // the closed loop's first tasks
 }
