@@ -5,6 +5,8 @@
 #include <limits>
 #include <map>
 
+#include "absl/strings/str_cat.h"
+
 namespace betapool {
 namespace {
 
@@ -119,8 +121,12 @@ std::string verdict_text(Verdict v) {
       return "range too wide to conclude";
     case Verdict::kFaster:
       return "faster than the best static size";
+    case Verdict::kSlowerWithinGoal:
+      return absl::StrCat("slower than the best static size, within ",
+                          100.0 - kGoalPercent, " %");
     case Verdict::kSlower:
-      return "slower than the best static size";
+      return absl::StrCat("slower than the best static size by more than ",
+                          100.0 - kGoalPercent, " %");
     case Verdict::kEven:
       return "no difference (range includes 100 %)";
   }
@@ -148,7 +154,7 @@ PercentSummary summarize_percentages(const std::vector<double>& percents) {
   } else if (s.min > 100.0) {
     s.verdict = Verdict::kFaster;
   } else if (s.max < 100.0) {
-    s.verdict = Verdict::kSlower;
+    s.verdict = s.median >= kGoalPercent ? Verdict::kSlowerWithinGoal : Verdict::kSlower;
   } else {
     s.verdict = Verdict::kEven;
   }

@@ -49,6 +49,11 @@ namespace betapool {
 // tells a result from noise.
 inline constexpr double kMaxConclusiveRange = 10.0;
 
+// The right-sizing goal: a median of at least this "% of the paired best
+// static" is close enough to the best fixed pool that a user need not have
+// guessed it (docs/results.md).
+inline constexpr double kGoalPercent = 95.0;
+
 enum class WindowKind { kReference, kAdaptive };
 
 struct ProtocolWindow {
@@ -111,7 +116,8 @@ enum class Verdict {
   kTooFewRuns,  // fewer than two runs: no range to judge
   kTooWide,     // range > kMaxConclusiveRange: noise, not a result
   kFaster,      // every run above 100 %
-  kSlower,      // every run below 100 %
+  kSlowerWithinGoal,  // every run below 100 %, the median >= kGoalPercent
+  kSlower,      // every run below 100 %, the median below kGoalPercent
   kEven,        // a narrow range that includes 100 %
 };
 

@@ -186,7 +186,12 @@ TEST(MeasurementProtocolTest, AWideRangeIsNeverAWinOrALoss) {
 
 TEST(MeasurementProtocolTest, ANarrowRangeIsAWinALossOrEven) {
   EXPECT_EQ(summarize_percentages({101, 104, 102}).verdict, Verdict::kFaster);
-  EXPECT_EQ(summarize_percentages({93, 96, 99}).verdict, Verdict::kSlower);
+  EXPECT_EQ(summarize_percentages({90, 94, 99}).verdict, Verdict::kSlower);
+  EXPECT_EQ(summarize_percentages({91, 96, 99}).verdict, Verdict::kSlowerWithinGoal);
+  // The goal's edge: a median of exactly kGoalPercent meets it.
+  EXPECT_EQ(summarize_percentages({93, 95, 99}).verdict, Verdict::kSlowerWithinGoal);
+  EXPECT_EQ(verdict_text(Verdict::kSlowerWithinGoal),
+            "slower than the best static size, within 5 %");
   EXPECT_EQ(summarize_percentages({97, 103, 100}).verdict, Verdict::kEven);
   EXPECT_EQ(summarize_percentages({97, 100}).verdict, Verdict::kEven);
 }

@@ -45,7 +45,7 @@ TEST(ProtocolRecordsTest, ComparisonRowsSummarizeEachPolicysPairs) {
   EXPECT_DOUBLE_EQ(rows[0].median_percent_of_paired, 93.0);
   EXPECT_DOUBLE_EQ(rows[0].range_points, 5.0);
   EXPECT_TRUE(rows[0].conclusive);
-  EXPECT_EQ(rows[0].verdict, "slower than the best static size");
+  EXPECT_EQ(rows[0].verdict, "slower than the best static size by more than 5 %");
   EXPECT_DOUBLE_EQ(rows[0].median_load_average, 4.0);
   EXPECT_DOUBLE_EQ(rows[0].max_load_average, 5.0);
   EXPECT_DOUBLE_EQ(rows[0].median_other_cpu_percent, 40.0);
