@@ -54,9 +54,9 @@ betapool::AbTable compare_on_trace() {
 }
 
 // Measured (seeds 1-3, 600 s each): both 100.0 % of the oracle (static 7,
-// 56.4 tasks/s); mean threads 60.9 (beta_veto) against 6.8 (bottleneck);
+// 56.4 tasks/s); mean threads 60.9 (beta_veto) against 6.0 (bottleneck);
 // P99 0.207 s against 0.179 s (per seed 0.215 / 0.205 / 0.200 against
-// 0.178 / 0.184 / 0.174).
+// 0.183 / 0.183 / 0.172).
 TEST(TraceAbExample, BottleneckServesTheRecordedLoadWithFewerThreadsAndLowerP99) {
   const betapool::AbTable t = compare_on_trace();
   const betapool::AbRow& veto = t.row("beta_veto");
@@ -78,8 +78,8 @@ TEST(TraceAbExample, BottleneckServesTheRecordedLoadWithFewerThreadsAndLowerP99)
   // The extra threads only queue for the GIL, where every hand-off costs
   // and the holder slows with each waiter: P99 is higher. Beyond noise:
   // every bottleneck seed is below every beta_veto seed (seed-to-seed
-  // spread ~0.015 s, gap between the ranges ~0.018 s), and the mean is at
-  // least 10 % lower (measured 13.5 %).
+  // spread ~0.011 s, gap between the ranges ~0.017 s), and the mean is at
+  // least 10 % lower (measured 13.3 %).
   double worst_bottleneck = 0.0, best_veto = 1e9;
   for (const betapool::SimResult& r : bottleneck.runs) {
     worst_bottleneck = std::max(worst_bottleneck, r.p99_latency);

@@ -73,6 +73,23 @@ bool BottleneckPolicy::limit_applies(Limit& limit, const Estimate& e,
   return limit.active;
 }
 
+double BottleneckPolicy::trial_gain(const Estimate& e) const {
+  // Throughput times CPU per task is the CPU the tasks use, so with a
+  // reading of the process's CPU the gain is the gain in CPU use per task's
+  // CPU time. It is the same quantity as the gain in completions, but read
+  // from CPU time instead of counted: at ~120 tasks/s a 0.5 s tick holds ~60
+  // completions, which swing +-13 % between ticks, and a trial of a few
+  // ticks cannot tell +5 % from -2 % that way (measured: vision_pipeline's
+  // pool held at 7 threads and 88 % CPU for a whole run after two such
+  // trials failed). Without a process reading, CPU use is the tasks' own CPU
+  // time, and this is the count again.
+  if (pending_.cpu_util && e.cpu_util && *pending_.cpu_util > 0 &&
+      pending_.cpu_per_task > 0 && e.cpu > 0) {
+    return (*e.cpu_util / e.cpu) / (*pending_.cpu_util / pending_.cpu_per_task) - 1.0;
+  }
+  return pending_.throughput > 0 ? e.throughput / pending_.throughput - 1.0 : 0.0;
+}
+
 ScalingDecision BottleneckPolicy::resize(const ControllerSnapshot& s,
                                          const Estimate& e, const Target& to,
                                          std::string reason) {
@@ -83,6 +100,7 @@ ScalingDecision BottleneckPolicy::resize(const ControllerSnapshot& s,
   pending_.throughput = e.throughput;
   pending_.ticks = e.ticks;
   pending_.cpu_per_task = e.cpu;
+  pending_.cpu_util = e.cpu_util;
   pending_.for_headroom = to.for_headroom;
   pending_.probe = to.probe || to.for_headroom;
   // Shrinks and headroom are expected to cost nothing; growth to pay.
@@ -187,8 +205,7 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
   }
   if (pending_.active) {
     pending_.active = false;
-    const double gain =
-        pending_.throughput > 0 ? e.throughput / pending_.throughput - 1.0 : 0.0;
+    const double gain = trial_gain(e);
     const double noise = noise_var_ > 0 ? std::sqrt(noise_var_) : 0.0;
     const double tolerance = std::max(
         options_.min_tolerance,
@@ -199,9 +216,15 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
     // nothing, and the bracket sizes the pool from there.
     const bool must_pay = grew && !pending_.for_headroom && !e.cpu_saturated;
     // A probe that shrank must hold throughput within max_probe_loss; a
-    // correction the model asked for (a lock knee far below) within noise.
-    const double allowed_loss =
-        pending_.probe ? std::min(tolerance, options_.max_probe_loss) : tolerance;
+    // correction the model asked for (a lock knee far below) within noise,
+    // and so must a growth that need not pay (headroom above the knee, or
+    // a probe that saturated the CPU). Past the knee a thread more costs
+    // ~1-3 % of CPU per task (measured on sensor_fusion, 13 -> 16 threads
+    // at 100 % CPU), so a 1 % limit undid every headroom step there, and
+    // the pool sat where a thread less costs throughput.
+    const double allowed_loss = pending_.probe && !grew
+                                    ? std::min(tolerance, options_.max_probe_loss)
+                                    : tolerance;
     const double required =
         must_pay ? std::max(options_.min_growth_gain,
                             options_.verify_share * pending_.predicted_gain - tolerance)
@@ -310,15 +333,22 @@ BottleneckPolicy::Target BottleneckPolicy::model_target(const ControllerSnapshot
     }
   }
   want = std::clamp(want, current * options_.max_shrink, current * options_.max_growth);
-  int target = static_cast<int>(want > current ? std::ceil(want) : std::floor(want));
+  // The nearest size, not the next one away from the pool: rounded away, a
+  // lock knee near 6 read 6.5 from 5 threads (-> 7) and 5.8 from 7 (-> 5),
+  // and rag_orchestration's pool swung 5 <-> 7 thirty times a minute.
+  int target = static_cast<int>(std::lround(want));
   if (has_ceiling && target >= ceiling_.workers) target = std::max(n, ceiling_.workers - 1);
   if (has_floor && target <= floor_.workers) target = std::min(n, floor_.workers + 1);
   // Bounded before the deadband: a move the controller would clamp away is
   // no move.
   target = s.bounded(target);
+  // The deadband applies to the model's size, not to the rounded one: a
+  // lock knee that reads 6.6 from 6 threads and 6.3 from 7 is one knee, and
+  // rounding it anew at each size moved rag_orchestration's pool 6 <-> 7
+  // every few seconds.
   const double band = std::max(1.0, options_.deadband * current);
   const bool small = std::abs(target - n) < options_.small_move * current;
-  if (std::abs(target - n) >= band &&
+  if (target != n && std::abs(want - current) >= band &&
       !(small && e.ticks < options_.small_move_ticks)) {
     return {target, why, for_headroom && target > n, probe};
   }

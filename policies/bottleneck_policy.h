@@ -31,14 +31,17 @@
 //   - CPU busy but below saturation, model content: probe a larger pool
 //     (x `headroom_probe`), since near the knee CPU use understates what
 //     more threads still buy.
-// Every resize is verified on the next evidence: a growth must deliver at
+// Every resize is verified on the next evidence (throughput read from the
+// CPU the tasks use where the process's CPU reading allows: a count of
+// completions is too noisy at ~100 tasks/s): a growth must deliver at
 // least `verify_share` of the throughput gain the model predicted within
-// the measured noise, and `min_growth_gain` in any case; a shrink must not
-// lose throughput beyond the noise, a probe not beyond `max_probe_loss`.
-// A failed step is
-// undone and remembered as a ceiling (or floor) for `backoff`, doubling on
-// repeated failures, and forgotten early if the task mix changes (CPU or wall
-// time per task moves by more than `regime_change`). When the pool has idle
+// the measured noise, and `min_growth_gain` in any case (a growth above
+// the knee only has to lose nothing beyond the noise); a shrink must not
+// lose throughput beyond the noise, a shrink probe not beyond
+// `max_probe_loss`. A failed step is undone and remembered as a ceiling
+// (or floor) for `backoff`, doubling on repeated failures, and forgotten
+// early if the task mix changes (CPU or wall time per task moves by more
+// than `regime_change`). When the pool has idle
 // workers and no queue, arrivals limit throughput and the policy holds.
 //
 // Example:
@@ -120,8 +123,8 @@ struct BottleneckOptions {
   // Least throughput tolerance of a verification (relative), raised to two
   // standard errors of the measured tick-to-tick noise.
   double min_tolerance = 0.03;
-  // A probe may lose at most this much throughput (relative), however
-  // noisy the machine. Below the knee throughput falls steeply with every
+  // A shrink probe may lose at most this much throughput (relative),
+  // however noisy the machine. Below the knee throughput falls steeply with every
   // thread removed; above it an extra thread costs only some latency. When
   // noise cannot tell the two apart, the larger pool is the safer bet.
   double max_probe_loss = 0.01;
@@ -195,6 +198,7 @@ class BottleneckPolicy : public ScalingPolicy {
     int ticks = 0;
     double cpu_per_task = 0.0;  // at `from`: a big shift means the workload
                                 // changed, and the comparison is void
+    std::optional<double> cpu_util;  // at `from` (see trial_gain())
     bool for_headroom = false;  // expected to cost nothing, not to pay
     bool probe = false;         // a trial, not a correction the model asked for
   };
@@ -222,6 +226,8 @@ class BottleneckPolicy : public ScalingPolicy {
   Estimate estimate(const Evidence& ev) const;
   double predicted_throughput(const Estimate& e, double workers) const;
   bool limit_applies(Limit& limit, const Estimate& e, absl::Duration now) const;
+  // The pending trial's relative throughput gain, measured on `e`.
+  double trial_gain(const Estimate& e) const;
   // Whether a per-task time moved by more than `regime_change` from what
   // it was: the task mix changed, and what was learnt about it is void.
   bool task_mix_moved(double now_value, double then) const;

@@ -194,6 +194,28 @@ TEST(BottleneckPolicyTest, ProbesALargerPoolBelowSaturationAndKeepsItIfItPays) {
   }
 }
 
+TEST(BottleneckPolicyTest, SizesAboveTheBracketedKneeAndKeepsItWithinNoise) {
+  // 12 threads at 88 % CPU, then 15 at 98 %: the knee lies between them,
+  // and the pool goes to 1.25 x 15 = 19. There a thread more costs a
+  // little CPU per task (2 % fewer tasks at the same CPU use): within the
+  // noise, so the larger pool stays.
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.n = 12, .rate = 150, .wall = 0.08, .cpu = 0.012, .cpu_percent = 88.0};
+  for (int i = 0; i < 3; ++i) f.feed(p, t);
+  ASSERT_EQ(f.feed(p, t).target, 15);
+  t.n = 15;
+  t.rate = 167;
+  t.cpu_percent = 98.0;
+  const ScalingDecision above = verdict_after_four_ticks(f, p, t);
+  ASSERT_EQ(above.target, 19) << above.reason;
+  t.n = 19;
+  t.rate = 167 * 0.98;
+  t.cpu = 0.012 / 0.98;
+  const ScalingDecision verdict = verdict_after_four_ticks(f, p, t);
+  EXPECT_EQ(verdict.target, 19) << verdict.reason;
+}
+
 TEST(BottleneckPolicyTest, UndoesAProbeThatBoughtNothingAndDoesNotRetrySoon) {
   BottleneckPolicy p;
   Feeder f;
@@ -230,6 +252,54 @@ TEST(BottleneckPolicyTest, NoisyMachineDoesNotKeepAGrowthThatBoughtNothing) {
   EXPECT_EQ(undo.target, 12) << undo.reason;
 }
 
+TEST(BottleneckPolicyTest, JudgesATrialByTheCpuItsTasksUseWhenCountsAreNoisy) {
+  // ~120 tasks/s: 60 completions a tick, which swing +-15 % between ticks.
+  // The probe 12 -> 15 raised the pool's CPU use from 88 % to 94 % at the
+  // same CPU per task, i.e. 7 % more tasks, while the noisy count of the
+  // four ticks after it happens to read 3 % fewer: kept.
+  BottleneckPolicy p;
+  Feeder f;
+  const Tick t{.n = 12, .rate = 120, .wall = 0.08, .cpu = 0.012, .cpu_percent = 88.0};
+  feed_noisy(f, p, t, 3, 0.15, 12);
+  Tick fourth = t;
+  fourth.rate = 120 * 0.85;
+  const ScalingDecision probe = f.feed(p, fourth);
+  ASSERT_EQ(probe.target, 15) << probe.reason;
+  Tick at15 = t;
+  at15.n = 15;
+  at15.rate = 120 * 0.97;
+  at15.cpu_percent = 94.0;
+  const ScalingDecision verdict = verdict_after_four_ticks(f, p, at15);
+  EXPECT_GE(verdict.target, 15) << verdict.reason;
+}
+
+TEST(BottleneckPolicyTest, SizesToTheNearestThreadOfTheLockKnee) {
+  // 5 threads, lock wait 11 ms of a 60 ms task: the lock's hold time is
+  // ~9.6 ms and its knee (x 1.2 headroom) 6.2 threads. The pool goes to 6,
+  // not to the next size past the knee, 7, from which it reads below 6.
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.n = 5, .rate = 70, .wall = 0.060, .cpu = 0.012, .lock = 0.011,
+         .cpu_percent = 45.0};
+  ScalingDecision d = f.feed(p, t);
+  for (int i = 0; i < 8 && d.target == 5; ++i) d = f.feed(p, t);
+  EXPECT_EQ(d.target, 6) << d.reason;
+}
+
+TEST(BottleneckPolicyTest, HoldsWhenTheLockKneeIsWithinAThreadOfThePool) {
+  // 6 threads, lock wait 12 ms of a 60 ms task: the lock knee reads 6.6.
+  // Within one thread of the pool that is no move; rounded to 7 it was one,
+  // and from 7 the knee read below 6.5 again.
+  BottleneckPolicy p;
+  Feeder f;
+  const Tick t{.n = 6, .rate = 80, .wall = 0.060, .cpu = 0.012, .lock = 0.012,
+               .cpu_percent = 48.0};
+  for (int i = 0; i < 20; ++i) {
+    const ScalingDecision d = f.feed(p, t);
+    EXPECT_EQ(d.target, 6) << "tick " << i << ": " << d.reason;
+  }
+}
+
 TEST(BottleneckPolicyTest, OtherTenantsBusyMachineIsNotTheProcesssSaturation) {
   // Other processes keep the machine at 100 % while this pool gets 30 % of
   // its CPUs: the pool's own CPU has headroom (the CPU knee is ~12
@@ -259,6 +329,7 @@ TEST(BottleneckPolicyTest, UndoesAShrinkThatLostThroughput) {
   ASSERT_EQ(f.feed(p, t).target, 6);
   t.n = 6;
   t.rate = 300;  // a quarter less: the cores were not oversubscribed
+  t.cpu_percent = 75.0;  // and a quarter of their time went unused
   const ScalingDecision undo = verdict_after_four_ticks(f, p, t);
   EXPECT_EQ(undo.target, 8) << undo.reason;
 }
@@ -278,6 +349,7 @@ TEST(BottleneckPolicyTest, NoisyMachineDoesNotKeepAShrinkThatLostThroughput) {
   Tick at6 = t;
   at6.n = 6;
   at6.rate = 392;
+  at6.cpu_percent = 98.0;
   const ScalingDecision undo = verdict_after_four_ticks(f, p, at6);
   EXPECT_EQ(undo.target, 8) << undo.reason;
 }
