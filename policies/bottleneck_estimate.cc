@@ -117,6 +117,10 @@ BottleneckPolicy::Estimate BottleneckPolicy::estimate(const Evidence& ev) const 
   } else if (ev.effective_cpus > 0) {
     e.cpu_util = std::min(1.0, ev.cpu / (ev.seconds * ev.effective_cpus));
   }
+  if (e.cpu_util && *e.cpu_util > 0 && ev.effective_cpus > 0) {
+    e.task_cpu_share =
+        std::min(1.0, ev.cpu / ev.seconds / (*e.cpu_util * ev.effective_cpus));
+  }
   // Saturated means this process's CPUs are used up by this process. On a
   // shared machine the whole machine reads 100 % whenever a neighbour is
   // busy, and the pool's threads still get more CPU as they grow (the

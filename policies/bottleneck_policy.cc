@@ -47,6 +47,8 @@ BottleneckPolicy::BottleneckPolicy(Options options)
     return std::isfinite(v) && v >= 0.0 ? v : fallback;
   };
   options_.min_growth_gain = nonneg_or(options_.min_growth_gain, 0.02);
+  options_.min_task_cpu_share =
+      std::clamp(nonneg_or(options_.min_task_cpu_share, 0.8), 0.0, 1.0);
   options_.max_probe_loss = nonneg_or(options_.max_probe_loss, 0.01);
   options_.min_completions = std::max<int64_t>(1, options_.min_completions);
   if (!(options_.knee_smoothing > 0.0 && options_.knee_smoothing <= 1.0)) {
@@ -82,9 +84,13 @@ double BottleneckPolicy::trial_gain(const Estimate& e) const {
   // ticks cannot tell +5 % from -2 % that way (measured: vision_pipeline's
   // pool held at 7 threads and 88 % CPU for a whole run after two such
   // trials failed). Without a process reading, CPU use is the tasks' own CPU
-  // time, and this is the count again.
+  // time, and this is the count again. Where the tasks use little of the
+  // process's CPU (I/O work), the rest of it would mask their gain: there
+  // completions are many, and counting them is precise enough.
+  const double share = options_.min_task_cpu_share;
   if (pending_.cpu_util && e.cpu_util && *pending_.cpu_util > 0 &&
-      pending_.cpu_per_task > 0 && e.cpu > 0) {
+      pending_.cpu_per_task > 0 && e.cpu > 0 && pending_.task_cpu_share >= share &&
+      e.task_cpu_share >= share) {
     return (*e.cpu_util / e.cpu) / (*pending_.cpu_util / pending_.cpu_per_task) - 1.0;
   }
   return pending_.throughput > 0 ? e.throughput / pending_.throughput - 1.0 : 0.0;
@@ -101,6 +107,7 @@ ScalingDecision BottleneckPolicy::resize(const ControllerSnapshot& s,
   pending_.ticks = e.ticks;
   pending_.cpu_per_task = e.cpu;
   pending_.cpu_util = e.cpu_util;
+  pending_.task_cpu_share = e.task_cpu_share;
   pending_.for_headroom = to.for_headroom;
   pending_.probe = to.probe || to.for_headroom;
   // Shrinks and headroom are expected to cost nothing; growth to pay.

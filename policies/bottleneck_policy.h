@@ -32,8 +32,9 @@
 //     (x `headroom_probe`), since near the knee CPU use understates what
 //     more threads still buy.
 // Every resize is verified on the next evidence (throughput read from the
-// CPU the tasks use where the process's CPU reading allows: a count of
-// completions is too noisy at ~100 tasks/s): a growth must deliver at
+// CPU the tasks use where the process's CPU reading allows and the tasks
+// use most of it: a count of completions is too noisy at ~100 tasks/s): a
+// growth must deliver at
 // least `verify_share` of the throughput gain the model predicted within
 // the measured noise, and `min_growth_gain` in any case (a growth above
 // the knee only has to lose nothing beyond the noise); a shrink must not
@@ -123,6 +124,11 @@ struct BottleneckOptions {
   // Least throughput tolerance of a verification (relative), raised to two
   // standard errors of the measured tick-to-tick noise.
   double min_tolerance = 0.03;
+  // A trial reads throughput from the process's CPU use (see the file
+  // comment) only while the tasks use at least this share of it: on I/O
+  // work the process's own CPU (submitting, waking, measuring) outweighs
+  // the tasks', and would read every growth as a gain of almost nothing.
+  double min_task_cpu_share = 0.8;
   // A shrink probe may lose at most this much throughput (relative),
   // however noisy the machine. Below the knee throughput falls steeply with every
   // thread removed; above it an extra thread costs only some latency. When
@@ -180,6 +186,8 @@ class BottleneckPolicy : public ScalingPolicy {
     double n_cpu = 0.0;   // +inf when unknown
     double n_lock = 0.0;  // +inf when no lock contention
     int ticks = 0;
+    // Of the process's CPU, the share its tasks used (0: unknown).
+    double task_cpu_share = 0.0;
   };
   // A size that failed verification, avoided for a while.
   struct Limit {
@@ -199,6 +207,7 @@ class BottleneckPolicy : public ScalingPolicy {
     double cpu_per_task = 0.0;  // at `from`: a big shift means the workload
                                 // changed, and the comparison is void
     std::optional<double> cpu_util;  // at `from` (see trial_gain())
+    double task_cpu_share = 0.0;     // at `from`
     bool for_headroom = false;  // expected to cost nothing, not to pay
     bool probe = false;         // a trial, not a correction the model asked for
   };

@@ -198,10 +198,11 @@ TEST(BottleneckPolicyTest, SizesAboveTheBracketedKneeAndKeepsItWithinNoise) {
   // 12 threads at 88 % CPU, then 15 at 98 %: the knee lies between them,
   // and the pool goes to 1.25 x 15 = 19. There a thread more costs a
   // little CPU per task (2 % fewer tasks at the same CPU use): within the
-  // noise, so the larger pool stays.
+  // noise, so the larger pool stays. (23.5 ms of CPU per task: 88 % of 4
+  // CPUs at 150 tasks/s.)
   BottleneckPolicy p;
   Feeder f;
-  Tick t{.n = 12, .rate = 150, .wall = 0.08, .cpu = 0.012, .cpu_percent = 88.0};
+  Tick t{.n = 12, .rate = 150, .wall = 0.08, .cpu = 0.0235, .cpu_percent = 88.0};
   for (int i = 0; i < 3; ++i) f.feed(p, t);
   ASSERT_EQ(f.feed(p, t).target, 15);
   t.n = 15;
@@ -211,7 +212,7 @@ TEST(BottleneckPolicyTest, SizesAboveTheBracketedKneeAndKeepsItWithinNoise) {
   ASSERT_EQ(above.target, 19) << above.reason;
   t.n = 19;
   t.rate = 167 * 0.98;
-  t.cpu = 0.012 / 0.98;
+  t.cpu = 0.0235 / 0.98;
   const ScalingDecision verdict = verdict_after_four_ticks(f, p, t);
   EXPECT_EQ(verdict.target, 19) << verdict.reason;
 }
@@ -259,7 +260,8 @@ TEST(BottleneckPolicyTest, JudgesATrialByTheCpuItsTasksUseWhenCountsAreNoisy) {
   // four ticks after it happens to read 3 % fewer: kept.
   BottleneckPolicy p;
   Feeder f;
-  const Tick t{.n = 12, .rate = 120, .wall = 0.08, .cpu = 0.012, .cpu_percent = 88.0};
+  // 88 % of 4 CPUs at 120 tasks/s: 29 ms of CPU per task.
+  const Tick t{.n = 12, .rate = 120, .wall = 0.08, .cpu = 0.029, .cpu_percent = 88.0};
   feed_noisy(f, p, t, 3, 0.15, 12);
   Tick fourth = t;
   fourth.rate = 120 * 0.85;
@@ -271,6 +273,22 @@ TEST(BottleneckPolicyTest, JudgesATrialByTheCpuItsTasksUseWhenCountsAreNoisy) {
   at15.cpu_percent = 94.0;
   const ScalingDecision verdict = verdict_after_four_ticks(f, p, at15);
   EXPECT_GE(verdict.target, 15) << verdict.reason;
+}
+
+TEST(BottleneckPolicyTest, OnIoWorkJudgesATrialByItsCompletions) {
+  // 1 ms of CPU per task at 80 tasks/s is 0.08 of a CPU; the process uses
+  // 0.4 (10 % of 4), mostly to submit and wake. Twice the threads complete
+  // twice the tasks while the process's CPU use rises by a fifth: the
+  // growth paid, and the CPU reading must not say otherwise.
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.cpu_percent = 10.0};
+  ASSERT_EQ(f.feed(p, t).target, 8);
+  t.n = 8;
+  t.rate = 160;
+  t.cpu_percent = 12.0;
+  const ScalingDecision d = f.feed(p, t);
+  EXPECT_GE(d.target, 8) << d.reason;
 }
 
 TEST(BottleneckPolicyTest, SizesToTheNearestThreadOfTheLockKnee) {
