@@ -4,6 +4,7 @@
 //
 // Usage: betapool-ab-table [--seeds=1,2,3] [--duration_s=600]
 //                          [--scenario=name | --trace=file.csv] [--describe]
+//                          [--decisions_out=dir]
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "lab/sim/ab_comparison.h"
+#include "lab/sim/ab_decisions.h"
 #include "lab/sim/scenarios.h"
 #include "lab/sim/trace_scenario.h"
 
@@ -26,6 +28,9 @@ ABSL_FLAG(std::string, trace, "",
           "replay this recorded trace (betapool-lab record) instead of the "
           "ready-made scenarios");
 ABSL_FLAG(bool, describe, false, "print each scenario's parameters first");
+ABSL_FLAG(std::string, decisions_out, "",
+          "also write every run's decisions, tick by tick, as CSV into this "
+          "existing directory (<scenario>_<policy>_seed<N>_decisions.csv)");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -42,6 +47,8 @@ int main(int argc, char** argv) {
     options.seeds.push_back(seed);
   }
   options.duration = absl::Seconds(absl::GetFlag(FLAGS_duration_s));
+  const std::string decisions_out = absl::GetFlag(FLAGS_decisions_out);
+  options.record_reasons = !decisions_out.empty();
 
   const std::vector<betapool::AbCandidate> candidates = {
       betapool::AbCandidate::registered("beta_veto"),
@@ -89,6 +96,17 @@ int main(int argc, char** argv) {
     std::printf("\n(%zu seeds x %.0f s virtual, %zu oracle sizes tried; %.1f s wall)\n\n",
                 options.seeds.size(), absl::GetFlag(FLAGS_duration_s),
                 table->oracle_sweep.size(), seconds);
+    if (!decisions_out.empty()) {
+      absl::StatusOr<std::vector<std::string>> files =
+          betapool::write_decision_files(*table, decisions_out);
+      if (!files.ok()) {
+        std::fprintf(stderr, "--decisions_out=%s: %s\n", decisions_out.c_str(),
+                     std::string(files.status().message()).c_str());
+        return 1;
+      }
+      std::printf("(decisions of %zu runs written to %s)\n\n", files->size(),
+                  decisions_out.c_str());
+    }
   }
   return 0;
 }

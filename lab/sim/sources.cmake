@@ -1,6 +1,7 @@
 # The virtual-time simulator, its scenarios, the oracle and A/B comparison.
 list(APPEND BETAPOOL_LAB_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/ab_comparison.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ab_decisions.cc
   ${CMAKE_CURRENT_LIST_DIR}/distribution.cc
   ${CMAKE_CURRENT_LIST_DIR}/oracle.cc
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cc
