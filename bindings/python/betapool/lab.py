@@ -10,6 +10,15 @@ in this interpreter, so every effect measured is CPython's own GIL:
 - ``compare``: adaptive policies against the best static size on one larger
   queued batch: throughput as a percentage of the best static pool, and the
   thread count over time.
+- ``stream``: adaptive policies against the static size in a steady stream
+  rather than one batch: a closed loop keeps ``--in-flight`` tasks
+  outstanding for ``--stream-seconds`` and only the second half is measured
+  (the climb excluded). Rounds interleave static, each policy, static, ...;
+  each adaptive run is scored against the mean of the static runs just
+  before and after it ("% of paired static"), and per policy the median and
+  range over ``--repeat`` rounds, the P99 latency against the paired static's,
+  and the steady thread count are shown. A range wider than 10 points is
+  marked too wide: neither a win nor a loss.
 - ``signal``: beta and the GIL-wait share on workloads whose truth is known
   (pure-Python CPU, sleeps, GIL-free native CPU, mixed).
 - ``overhead``: per-task cost against concurrent.futures.ThreadPoolExecutor
@@ -27,20 +36,23 @@ Example::
 
     python3 -m betapool.lab sweep --threads 1,8,32,256,2048 --tasks 2000
     python3 -m betapool.lab compare --policies beta_veto,gil_wait_veto,gil_wait_veto_python
+    python3 -m betapool.lab stream --best-static 64 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import itertools
 import math
 import os
 import random
 import statistics
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from betapool import _core
 from betapool.executor import (
@@ -260,6 +272,185 @@ def print_compare(results: List[RunResult], best_static_note: str) -> None:
     print(f"\n{best_static_note}")
 
 
+# --- stream ------------------------------------------------------------------
+
+STREAM_POLICIES = ["beta_veto", "bottleneck"]
+STREAM_SLEEPS = 4096  # drawn once and cycled: every run sees the same sleeps
+SAMPLE_INTERVAL_S = 0.25  # thread-count samples, taken by the driver thread
+MAX_CONCLUSIVE_RANGE = 10.0  # points of "% of paired static"; wider says nothing
+
+StreamExecutor = Union[AdaptiveThreadPoolExecutor, StaticThreadPoolExecutor]
+
+
+def load_1min() -> float:
+    """The 1-minute load average; NaN where /proc/loadavg is missing."""
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return math.nan
+
+
+@dataclass
+class StreamRun:
+    """One closed-loop run, measured over its second half."""
+
+    label: str
+    throughput: float  # tasks finished per second
+    p99_ms: float  # submit-to-done latency of those tasks
+    mean_threads: float  # live worker threads, sampled
+    load_before: float
+    load_after: float
+
+
+def run_stream(label: str, executor: StreamExecutor, batch: Batch, in_flight: int,
+               seconds: float) -> StreamRun:
+    """Keeps ``in_flight`` tasks outstanding for ``seconds``; shuts the executor down.
+
+    A finished task's done-callback submits its successor from the worker
+    that ran it, which holds the GIL already: a driver thread submitting
+    would have to win the GIL from the workers once per task, and could
+    become the bottleneck it is measuring.
+    """
+    finished: List[Tuple[float, float]] = []  # (done time, latency), from workers
+    # Submitting and closing take turns, so no task is submitted after the
+    # shutdown. Reentrant: a task may finish before add_done_callback, which
+    # then runs the callback at once, inside submit().
+    gate = threading.RLock()
+    accepting = True
+    task_number = itertools.count()  # next() is atomic under the GIL
+
+    def submit() -> None:
+        submitted = time.perf_counter()
+        sleep = batch.sleeps[next(task_number) % len(batch.sleeps)]
+        executor.submit(mixed_task, sleep, batch.iterations).add_done_callback(
+            lambda _: on_done(submitted))
+
+    def on_done(submitted: float) -> None:
+        now = time.perf_counter()
+        finished.append((now, now - submitted))
+        with gate:
+            if accepting:
+                submit()
+
+    load_before = load_1min()
+    start = time.perf_counter()
+    half, end = start + seconds / 2, start + seconds
+    with gate:
+        for _ in range(in_flight):
+            submit()
+    threads: List[int] = []
+    while (now := time.perf_counter()) < end:
+        if now >= half:
+            threads.append(executor.get_live_thread_count())
+        time.sleep(min(SAMPLE_INTERVAL_S, end - now))
+    with gate:
+        accepting = False
+    executor.shutdown(wait=True)
+    # The second half only: the first holds the adaptive pool's climb.
+    steady = sorted(latency for done, latency in finished if half <= done < end)
+    return StreamRun(label, len(steady) / (end - half), _percentile(steady, 99) * 1000,
+                     statistics.mean(threads) if threads else math.nan,
+                     load_before, load_1min())
+
+
+def stream(policies: Sequence[str], static_threads: int, iterations: int, in_flight: int,
+           seconds: float, repeat: int, min_workers: int, max_workers: int,
+           seed: int) -> Tuple[List[StreamRun], Dict[str, List[StreamRun]]]:
+    """``repeat`` rounds of static, then each policy; one more static run at
+    the end, so every adaptive run has a static run on either side."""
+    batch = Batch.mixed(STREAM_SLEEPS, iterations, seed=seed)
+
+    def run(label: str, executor: StreamExecutor, round_text: str) -> StreamRun:
+        progress(f"stream {round_text}: {label}, {in_flight} in flight, {seconds:g} s")
+        r = run_stream(label, executor, batch, in_flight, seconds)
+        progress(f"  {r.throughput:,.0f} tasks/s; load average {r.load_before:.2f} before, "
+                 f"{r.load_after:.2f} after")
+        return r
+
+    def run_static(round_text: str) -> StreamRun:
+        return run(f"static {static_threads}", StaticThreadPoolExecutor(static_threads),
+                   round_text)
+
+    statics: List[StreamRun] = []
+    adaptive: Dict[str, List[StreamRun]] = {name: [] for name in policies}
+    for i in range(repeat):
+        round_text = f"round {i + 1}/{repeat}"
+        statics.append(run_static(round_text))
+        for name in policies:
+            adaptive[name].append(run(
+                f"adaptive {name}",
+                AdaptiveThreadPoolExecutor(min_workers, max_workers, ControllerConfig(),
+                                           policy=name),
+                round_text))
+    statics.append(run_static("closing static"))
+    return statics, adaptive
+
+
+@dataclass
+class StreamSummary:
+    """One policy over the rounds, each run scored against its paired static."""
+
+    policy: str
+    percents: List[float]  # per round: steady tasks/s as % of the paired static's
+    median_p99_ratio: float  # P99 / the paired static's P99
+    median_threads: float
+
+    @property
+    def median_percent(self) -> float:
+        return statistics.median(self.percents)
+
+    @property
+    def too_wide(self) -> bool:
+        return max(self.percents) - min(self.percents) > MAX_CONCLUSIVE_RANGE
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else math.nan
+
+
+def summarize_stream(statics: Sequence[StreamRun],
+                     adaptive: Mapping[str, Sequence[StreamRun]]) -> List[StreamSummary]:
+    """Pairs round i's adaptive run with the mean of static runs i and i + 1
+    (the ones just before and after it)."""
+    summaries = []
+    for policy, runs in adaptive.items():
+        if len(statics) != len(runs) + 1:
+            raise ValueError(f"{policy}: {len(runs)} runs need {len(runs) + 1} static runs, "
+                             f"got {len(statics)}")
+        pairs = list(zip(runs, statics, statics[1:]))
+        summaries.append(StreamSummary(
+            policy,
+            [100 * _ratio(r.throughput, (a.throughput + b.throughput) / 2) for r, a, b in pairs],
+            statistics.median(_ratio(r.p99_ms, (a.p99_ms + b.p99_ms) / 2) for r, a, b in pairs),
+            statistics.median(r.mean_threads for r in runs)))
+    return summaries
+
+
+def print_stream(statics: Sequence[StreamRun], adaptive: Mapping[str, Sequence[StreamRun]],
+                 in_flight: int, seconds: float, best_static_note: str) -> None:
+    print(f"\n### Steady stream: {in_flight} tasks in flight, {seconds:g} s per run, "
+          "the second half measured\n")
+    print("| round | pool | tasks/s | P99 ms | mean threads | load before | load after |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for i, static in enumerate(statics):
+        runs = [static] + [by_round[i] for by_round in adaptive.values() if i < len(by_round)]
+        for r in runs:
+            print(f"| {i + 1} | {r.label} | {r.throughput:,.0f} | {r.p99_ms:.1f} | "
+                  f"{r.mean_threads:.1f} | {r.load_before:.2f} | {r.load_after:.2f} |")
+    print("\nEach adaptive run against its paired static: the mean of the static runs "
+          "just before and after it.\n")
+    print("| policy | rounds | % of paired static (median) | range | "
+          "P99 / paired static P99 (median) | steady threads (median) | note |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for s in summarize_stream(statics, adaptive):
+        print(f"| {s.policy} | {len(s.percents)} | {s.median_percent:.1f} % | "
+              f"{min(s.percents):.1f}..{max(s.percents):.1f} | {s.median_p99_ratio:.2f} | "
+              f"{s.median_threads:.1f} | {'range too wide' if s.too_wide else ''} |")
+    print(f"\n{best_static_note} A range wider than {MAX_CONCLUSIVE_RANGE:g} points is "
+          "marked \"range too wide\": neither a win nor a loss.")
+
+
 # --- signal ------------------------------------------------------------------
 
 def signal(threads: Sequence[int], iterations_per_ms: int, tasks: int) -> List[Dict[str, object]]:
@@ -390,7 +581,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python3 -m betapool.lab",
         description="betapool's lab on the real GIL (see docs/python.md).")
     p.add_argument("command", nargs="?", default="all",
-                   choices=["all", "sweep", "compare", "signal", "overhead"])
+                   choices=["all", "sweep", "compare", "stream", "signal", "overhead"],
+                   help="all (default: sweep, compare, signal, overhead), or one of them; "
+                        "stream: paired rounds of a steady closed-loop stream, adaptive "
+                        "against static, measured over each run's second half")
     p.add_argument("--quick", action="store_true",
                    help="a bounded run (about a minute): fewer sizes and tasks")
     p.add_argument("--threads", type=_int_list, default=None,
@@ -400,7 +594,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare-tasks", type=int, default=None,
                    help="tasks in the comparison batch (default 20000; quick 4000)")
     p.add_argument("--policies", type=_str_list, default=None,
-                   help="policies to compare (default: every registered adaptive one)")
+                   help="policies to compare (default: every registered adaptive one; "
+                        f"stream: {','.join(STREAM_POLICIES)})")
     p.add_argument("--min-workers", type=int, default=4)
     p.add_argument("--max-workers", type=int, default=64)
     p.add_argument("--best-static", type=int, default=None,
@@ -418,6 +613,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tasks per overhead measurement (default 5000; quick 2000)")
     p.add_argument("--repetitions", type=int, default=None,
                    help="overhead repetitions, interleaved (default 15; quick 5)")
+    p.add_argument("--stream-seconds", type=float, default=None,
+                   help="stream: seconds per run, the second half measured "
+                        "(default 20; quick 6)")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="stream: paired rounds (default 3)")
+    p.add_argument("--in-flight", type=int, default=128,
+                   help="stream: tasks kept outstanding (default 128)")
     p.add_argument("--no-admission-queue", action="store_true",
                    help="experiment: let every worker wait inside CPython for the GIL")
     p.add_argument("--seed", type=int, default=17)
@@ -427,7 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     for name in ("tasks", "compare_tasks", "overhead_tasks", "repetitions", "iterations",
-                 "sweep_repetitions"):
+                 "sweep_repetitions", "repeat", "in_flight"):
         v = getattr(args, name)
         if v is not None and v < 1:
             print(f"--{name.replace('_', '-')} = {v}: must be >= 1", file=sys.stderr)
@@ -436,20 +638,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"--min-workers = {args.min_workers}, --max-workers = {args.max_workers}: "
               "need 1 <= min <= max", file=sys.stderr)
         return 2
-    if not args.cpu_ms > 0:
-        print(f"--cpu-ms = {args.cpu_ms}: must be > 0", file=sys.stderr)
-        return 2
+    for name in ("cpu_ms", "stream_seconds"):
+        v = getattr(args, name)
+        if v is not None and not v > 0:
+            print(f"--{name.replace('_', '-')} = {v}: must be > 0", file=sys.stderr)
+            return 2
     threads = args.threads or (QUICK_THREADS if args.quick else DEFAULT_THREADS)
     tasks = args.tasks or (1000 if args.quick else 3000)
     compare_tasks = args.compare_tasks or (4000 if args.quick else 20000)
     repetitions = args.repetitions or (5 if args.quick else 15)
     overhead_tasks = args.overhead_tasks or (2000 if args.quick else 5000)
+    stream_seconds = args.stream_seconds or (6.0 if args.quick else 20.0)
     if args.no_admission_queue:
         _core._set_admission_queue(False)
     iterations = args.iterations or calibrate(args.cpu_ms)
     per_ms = calibrate(1.0)
     known = policy_names()
-    policies = args.policies or [p for p in known if p != "static"]
+    policies = args.policies or (STREAM_POLICIES if args.command == "stream"
+                                 else [p for p in known if p != "static"])
     unknown = [p for p in policies if p not in known]
     if unknown:
         print(f"unknown policies {unknown}; known: {', '.join(known)}", file=sys.stderr)
@@ -468,7 +674,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print_sweep(results, sweep_reps)
         if best is None:
             best = int(max(results["betapool"], key=lambda r: r.throughput).threads)
-    if args.command in ("all", "compare"):
+    if args.command in ("all", "compare", "stream"):
         if args.best_static is not None:
             note = f"Static size {best} given by --best-static."
         elif best is not None:
@@ -476,8 +682,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         else:
             best = 32
             note = "Static size 32 (the reference's peak; pass --best-static to change)."
+    if args.command in ("all", "compare"):
         print_compare(compare(policies, best, compare_tasks, iterations, args.min_workers,
                               args.max_workers, args.seed), note)
+    if args.command == "stream":
+        statics, adaptive = stream(policies, best, iterations, args.in_flight, stream_seconds,
+                                   args.repeat, args.min_workers, args.max_workers, args.seed)
+        print_stream(statics, adaptive, args.in_flight, stream_seconds, note)
     if args.command in ("all", "signal"):
         print_signal(signal([1, 4, 16, 64] if not args.quick else [1, 16],
                             per_ms, 400 if not args.quick else 200))
