@@ -72,6 +72,10 @@ struct LoadSpec {
   int64_t min_completions = 0;
   absl::Duration max_window = absl::Seconds(30);
   absl::Duration sample_every = absl::Milliseconds(250);
+  // How many of the latest tasks' latencies are kept (a ring; the default
+  // holds several seconds at the highest task rates seen here). Older
+  // tasks still count in the throughput.
+  int64_t latency_samples = int64_t{1} << 20;
   uint64_t seed = 1;
   // If set, its counters are read at both ends of the measurement window.
   const SimulatedGil* gil = nullptr;

@@ -44,6 +44,24 @@ TEST(LoadDriverTest, FixedWindowShorterThanTheTasksCountsNothing) {
   EXPECT_TRUE(r.steady);  // nothing was asked for
 }
 
+TEST(LoadDriverTest, KeepsTheLatenciesOfTheWindowWhenTheRunOutlastsTheBuffer) {
+  // 4 clients of 10 ms sleeps for 1.1 s: ~400 tasks, 64 samples kept.
+  // The window is the last 100 ms (~40 tasks), so most kept samples are
+  // its own; a few tasks that finish after it overwrite the oldest. (Kept
+  // from the start instead, all 64 were the warm-up's: P99 0.)
+  auto ex = static_pool(4);
+  const auto built = std::chrono::steady_clock::now();
+  LoadSpec spec = closed_loop(4);
+  spec.warmup = absl::Seconds(1);
+  spec.latency_samples = 64;
+  const LoadResult r = run_load(
+      *ex, built, WorkloadGenerator().io_task(absl::Milliseconds(10)), spec, nullptr, {});
+  ASSERT_GT(r.total_completed, 2 * spec.latency_samples);
+  EXPECT_GT(r.latency_samples, 0);
+  EXPECT_LE(r.latency_samples, spec.latency_samples);
+  EXPECT_GE(r.p99_ms, 10.0);  // a 10 ms sleep only gets longer
+}
+
 TEST(LoadDriverTest, WindowsExtendUntilThePoolFinishedItsTasks) {
   auto ex = static_pool(8);
   const auto built = std::chrono::steady_clock::now();
