@@ -68,6 +68,14 @@ ScalingDecision verdict_after_four_ticks(Feeder& f, BottleneckPolicy& p, const T
   return f.feed(p, t);
 }
 
+// Feeds `t` until the policy moves the pool, at most 9 ticks; returns the
+// decision that moved it (or the last one).
+ScalingDecision feed_until_moved(Feeder& f, BottleneckPolicy& p, const Tick& t) {
+  ScalingDecision d = f.feed(p, t);
+  for (int i = 0; i < 8 && d.target == t.n; ++i) d = f.feed(p, t);
+  return d;
+}
+
 TEST(BottleneckPolicyTest, RegisteredAsBottleneck) {
   ComponentContext ctx;
   auto p = builtin_registry().create_policy("bottleneck", ctx);
@@ -299,9 +307,33 @@ TEST(BottleneckPolicyTest, SizesToTheNearestThreadOfTheLockKnee) {
   Feeder f;
   Tick t{.n = 5, .rate = 70, .wall = 0.060, .cpu = 0.012, .lock = 0.011,
          .cpu_percent = 45.0};
-  ScalingDecision d = f.feed(p, t);
-  for (int i = 0; i < 8 && d.target == 5; ++i) d = f.feed(p, t);
+  const ScalingDecision d = feed_until_moved(f, p, t);
   EXPECT_EQ(d.target, 6) << d.reason;
+}
+
+TEST(BottleneckPolicyTest, AfterAGrowthThatLostDoesNotRetryASmallerOneSoon) {
+  // 6 threads whose lock knee reads well above the pool: the model asks
+  // for more threads, but more threads lose throughput (the lab's mixed
+  // workload: 6 -> 9 lost 13.6 %, then 6 -> 8 lost 3.6 %, four reversals
+  // in 2 s). A smaller step is the same bet on the same model: the pool
+  // stays at 6 for the backoff (10 s = 20 ticks).
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.n = 6, .rate = 100, .wall = 0.060, .cpu = 0.010, .lock = 0.004,
+         .cpu_percent = 50.0};
+  const ScalingDecision grow = feed_until_moved(f, p, t);
+  ASSERT_GT(grow.target, 7) << grow.reason;
+  Tick bigger = t;
+  bigger.n = grow.target;
+  bigger.rate = 90;  // more threads, less throughput
+  bigger.cpu_percent = 45.0;
+  const ScalingDecision undo = feed_until_moved(f, p, bigger);
+  ASSERT_EQ(undo.target, 6) << undo.reason;
+  for (int i = 0; i < 18; ++i) {
+    const ScalingDecision d = f.feed(p, t);
+    EXPECT_EQ(d.target, 6) << "tick " << i << ": " << d.reason;
+    t.n = d.target;
+  }
 }
 
 TEST(BottleneckPolicyTest, HoldsWhenTheLockKneeIsWithinAThreadOfThePool) {
