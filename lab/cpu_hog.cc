@@ -1,7 +1,6 @@
 #include "lab/cpu_hog.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,13 +13,18 @@ namespace betapool {
 namespace {
 
 // The child of a multi-threaded process may only make async-signal-safe
-// calls: it sets its death signal, checks its parent is still the one that
-// forked it (else the signal came too late), and spins.
-[[noreturn]] void spin_forever(pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(0);
+// calls. It spins, and every ~2^20 iterations (milliseconds) exits once its
+// parent is gone (it is then re-parented, so getppid() changes). Not
+// PR_SET_PDEATHSIG: that signal fires when the *thread* that forked ends,
+// and the lab starts a hog from a helper thread that ends long before the
+// hog should; it killed the tenant in some adaptive runs, depending on
+// whether the child set it before that thread returned.
+[[noreturn]] void spin_until_orphaned(pid_t parent) {
   volatile unsigned long counter = 0;
-  for (;;) counter = counter + 1;
+  for (;;) {
+    for (int i = 0; i < (1 << 20); ++i) counter = counter + 1;
+    if (getppid() != parent) _exit(0);
+  }
 }
 
 }  // namespace
@@ -30,7 +34,7 @@ absl::Status CpuHog::start() {
   const pid_t parent = getpid();
   for (int i = 0; i < processes_; ++i) {
     const pid_t child = fork();
-    if (child == 0) spin_forever(parent);
+    if (child == 0) spin_until_orphaned(parent);
     if (child < 0) {
       const int error = errno;
       stop();

@@ -14,7 +14,8 @@
 //   hog.stop();               // killed and reaped; the destructor does it too
 //
 // Thread safety: not thread-safe; one thread (or a hand-off with a join in
-// between) drives it. The children die with the lab (PR_SET_PDEATHSIG).
+// between) drives it; that thread may end before the hog does. The
+// children exit within milliseconds of the lab's death.
 #ifndef BETAPOOL_LAB_CPU_HOG_H_
 #define BETAPOOL_LAB_CPU_HOG_H_
 

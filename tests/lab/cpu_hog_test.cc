@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "gtest/gtest.h"
 
@@ -43,6 +45,23 @@ TEST(CpuHogTest, StartsSpinningChildrenAndReapsThemOnStop) {
     EXPECT_EQ(waitpid(child, nullptr, WNOHANG), -1);
     EXPECT_EQ(errno, ECHILD);
   }
+}
+
+TEST(CpuHogTest, OutlivesTheThreadThatStartedIt) {
+  // The lab starts the tenant from a helper thread that returns at once; a
+  // death signal tied to that thread (PR_SET_PDEATHSIG) killed the children
+  // whenever they set it before the thread ended.
+  CpuHog hog(2);
+  absl::Status started;
+  std::thread starter([&] { started = hog.start(); });
+  starter.join();
+  ASSERT_TRUE(started.ok()) << started;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (pid_t child : hog.children()) {
+    EXPECT_EQ(waitpid(child, nullptr, WNOHANG), 0) << "child " << child << " died";
+    EXPECT_NE(process_state(child), "Z");
+  }
+  hog.stop();
 }
 
 TEST(CpuHogTest, ZeroProcessesIsNoHog) {
