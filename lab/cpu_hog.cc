@@ -30,7 +30,12 @@ namespace {
 }  // namespace
 
 absl::Status CpuHog::start() {
-  if (running()) return absl::OkStatus();
+  if (running() || processes_ == 0) return absl::OkStatus();
+  if (own_cgroup_) {
+    absl::StatusOr<std::unique_ptr<TenantCgroups>> groups = TenantCgroups::create();
+    if (!groups.ok()) return groups.status();
+    cgroups_ = *std::move(groups);
+  }
   const pid_t parent = getpid();
   for (int i = 0; i < processes_; ++i) {
     const pid_t child = fork();
@@ -43,6 +48,12 @@ absl::Status CpuHog::start() {
                        " failed: ", std::strerror(error)));
     }
     children_.push_back(child);
+    if (cgroups_ != nullptr) {
+      if (absl::Status s = cgroups_->add_tenant(child); !s.ok()) {
+        stop();
+        return s;
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -54,6 +65,7 @@ void CpuHog::stop() {
     }
   }
   children_.clear();
+  cgroups_.reset();  // after the reaping: a cgroup with processes stays busy
 }
 
 }  // namespace betapool

@@ -334,8 +334,13 @@ absl::StatusOr<LabConfig> make_lab_config(
                             absl::FormatDuration(c.adaptive_duration / 2),
                             "), so its steady half runs beside the hog"));
   }
+  if (raw.cpu_hog_cgroup && raw.cpu_hog == 0) {
+    return bad("cpu_hog_cgroup", "true",
+               "accepted with --cpu_hog only: it places the spinning processes");
+  }
   c.cpu_hog = raw.cpu_hog;
   c.cpu_hog_at = hog_at;
+  c.cpu_hog_cgroup = raw.cpu_hog_cgroup;
 
   // record: one pool, one run.
   if (c.command == LabCommand::kRecord) {

@@ -88,6 +88,7 @@ struct LabConfig {
   // window and, from cpu_hog_at on, in every adaptive run (lab/cpu_hog.h).
   int cpu_hog = 0;
   absl::Duration cpu_hog_at;
+  bool cpu_hog_cgroup = false;  // the hog in a sibling cgroup (lab/tenant_cgroups.h)
   // record: a static pool of this many threads (--threads=N, one size), or
   // 0 for the adaptive executor (adaptive[0], min..max workers) when
   // --threads is left at its default.

@@ -103,6 +103,11 @@ inline constexpr char kDemoPolicies[] = "beta_veto,bottleneck";
   X(absl::Duration, cpu_hog_at, absl::ZeroDuration(),                                 \
     "with --cpu_hog: when the spinning processes start in an adaptive run (0: a "     \
     "quarter into it, so its steady half runs beside them)")                          \
+  X(bool, cpu_hog_cgroup, false,                                                      \
+    "with --cpu_hog: run the lab and the spinning processes in two sibling CPU "      \
+    "cgroups of equal weight, so the hog takes min(N, CPUs/2) CPUs whatever the "     \
+    "pool's size, as a neighbour service in its own cgroup (needs the right to "      \
+    "create cgroups)")                                                                \
   X(int64_t, seed, 1, "seed for arrivals and random workloads")                     \
   X(std::string, trace_out, "",                                                       \
     "record: the trace file to write (default: <out>/<workload>_trace.csv)")

@@ -53,10 +53,10 @@ struct StaticRun {
   double rss_before_mb = 0.0;
 };
 
-// One static pool of `n` threads under `spec`, beside `cpu_hog` spinning
-// processes for the whole window; progress lines start `head`.
+// One static pool of `n` threads under `spec`, beside the --cpu_hog
+// processes of `c` for the whole window; progress lines start `head`.
 absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
-                                     const LoadSpec& spec, int cpu_hog,
+                                     const LoadSpec& spec, const LabConfig& c,
                                      const std::string& head, ProgressLine& progress) {
   PeakRssTracker peak;
   const Clock::time_point start = Clock::now();
@@ -72,7 +72,7 @@ absl::StatusOr<StaticRun> run_static(const WorkloadGenerator::Task& task, int n,
     progress.finish(absl::StrFormat("%s warning: only %d of %d threads could be started",
                                     head, (*ex)->thread_count(), n));
   }
-  CpuHog hog(cpu_hog);
+  CpuHog hog(c.cpu_hog, c.cpu_hog_cgroup);
   if (absl::Status s = hog.start(); !s.ok()) return s;
   StaticRun out;
   // Closed loop: each window lasts until the pool has finished as many tasks
@@ -109,7 +109,7 @@ absl::StatusOr<std::vector<SweepRow>> run_sweep(const LabConfig& c,
                                                step, steps, n);
       LoadSpec spec = c.load;
       if (c.gil) spec.gil = &gil;
-      absl::StatusOr<StaticRun> run = run_static(*task, n, spec, c.cpu_hog, head, progress);
+      absl::StatusOr<StaticRun> run = run_static(*task, n, spec, c, head, progress);
       if (!run.ok()) return run.status();
       const LoadResult& r = run->load;
       SweepRow row;
@@ -250,7 +250,7 @@ absl::StatusOr<double> run_adaptive_once(const LabConfig& c,
   const Clock::time_point built = Clock::now();
   // The other tenant arrives c.cpu_hog_at into the run (never, without
   // --cpu_hog) and stays to its end.
-  CpuHog hog(c.cpu_hog);
+  CpuHog hog(c.cpu_hog, c.cpu_hog_cgroup);
   absl::Status hog_started;
   double hog_from_s = INFINITY;  // seconds since `built` (not the load's start)
   Notification run_over;
@@ -355,7 +355,7 @@ absl::StatusOr<Comparison> run_comparison(const LabConfig& c, const SweepPoint& 
                                              tag(c, "compare"), index + 1, count,
                                              w.threads);
     absl::StatusOr<StaticRun> run =
-        run_static(*task, w.threads, reference, c.cpu_hog, head, progress);
+        run_static(*task, w.threads, reference, c, head, progress);
     if (!run.ok()) return run.status();
     progress.finish(absl::StrFormat("%s  %.0f tasks/s%s", head, run->load.throughput,
                                     run->load.steady ? "" : "  (not steady)"));

@@ -18,6 +18,7 @@ list(APPEND BETAPOOL_LAB_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/protocol_records.cc
   ${CMAKE_CURRENT_LIST_DIR}/record_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/simulated_gil.cc
+  ${CMAKE_CURRENT_LIST_DIR}/tenant_cgroups.cc
   ${CMAKE_CURRENT_LIST_DIR}/trace_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/trace_recorder.cc
   ${CMAKE_CURRENT_LIST_DIR}/workload_catalog.cc

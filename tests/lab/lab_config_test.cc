@@ -92,6 +92,17 @@ TEST(LabConfigTest, CpuHogStartsAQuarterIntoTheRunUnlessTold) {
   EXPECT_THAT(error_of({"compare"}, raw), HasSubstr("--cpu_hog=65: accepted: 0 (none) to 64"));
 }
 
+TEST(LabConfigTest, CpuHogCgroupNeedsAHog) {
+  RawLabFlags raw;
+  raw.cpu_hog_cgroup = true;
+  EXPECT_THAT(error_of({"compare"}, raw),
+              HasSubstr("--cpu_hog_cgroup=true: accepted with --cpu_hog only"));
+  raw.cpu_hog = 1;
+  absl::StatusOr<LabConfig> c = make_lab_config({"compare"}, raw);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->cpu_hog_cgroup);
+}
+
 TEST(LabConfigTest, EveryRawFlagHasItsName) {
   // Both come from BETAPOOL_LAB_FLAGS; a member added by hand would differ.
   EXPECT_EQ(lab_flag_names().size(), boost::pfr::tuple_size_v<RawLabFlags>);
