@@ -244,16 +244,19 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
       // Idle workers and no queue: arrivals set the throughput now, so it
       // says nothing about the pool size, and the pool serves them all.
     } else if (gain < required) {
-      // A growth that lost throughput avoids every larger size, not only
-      // the one tried: more threads hurt here, and a smaller step is the
-      // same model's bet (mixed: 6 -> 9 lost 13.6 %, then 6 -> 8 lost
-      // 3.6 %, four reversals in 2 s). One that gained, only not enough,
-      // still lets a smaller step try (vision_pipeline: 6 -> 8 gained
-      // +3.0 % of +3.1 % needed; avoiding 7 too held the pool at 6 for
-      // 10 s, 92 % of the best static size).
+      // A growth that lost throughput, or gained less than half of what it
+      // needed, avoids every larger size, not only the one tried: the
+      // model is wrong here, and a smaller step is the same model's bet
+      // (mixed: 6 -> 9 lost 13.6 %, then 6 -> 8 lost 3.6 %, four reversals
+      // in 2 s; beside a tenant cgroup that held the process to one CPU,
+      // 8 -> 15, 14, 13 gained +6.0, +0.1, +5.5 % of +32.3, +27.7, +18.6 %
+      // needed). One that nearly made it still lets a smaller step try
+      // (vision_pipeline: 6 -> 8 gained +3.0 % of +3.1 % needed; avoiding
+      // 7 too held the pool at 6 for 10 s, 92 % of the best static size).
       Limit& limit = grew ? ceiling_ : floor_;
       absl::Duration& backoff = grew ? ceiling_backoff_ : floor_backoff_;
-      const int avoided = grew && gain < 0 ? pending_.from + 1 : pending_.to;
+      const bool far_short = gain < 0 || gain < required / 2;
+      const int avoided = grew && far_short ? pending_.from + 1 : pending_.to;
       limit = Limit{true, avoided, s.now + backoff, e.cpu, e.wall - e.lock};
       backoff = std::min(options_.max_backoff, backoff * 2);
       const int back = pending_.from;

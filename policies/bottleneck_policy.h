@@ -40,10 +40,10 @@
 // the knee only has to lose nothing beyond the noise); a shrink must not
 // lose throughput beyond the noise, a shrink probe not beyond
 // `max_probe_loss`. A failed step is undone and remembered as a ceiling
-// (or floor) for `backoff` — after a growth that lost throughput, every
-// size above the one it came from — doubling on repeated failures, and
-// forgotten
-// early if the task mix changes (CPU or wall time per task moves by more
+// (or floor) for `backoff` — after a growth that lost throughput or gained
+// less than half of what it needed, every size above the one it came
+// from — doubling on repeated failures, and forgotten early if the task
+// mix changes (CPU or wall time per task moves by more
 // than `regime_change`). When the pool has idle
 // workers and no queue, arrivals limit throughput and the policy holds.
 //

@@ -336,6 +336,35 @@ TEST(BottleneckPolicyTest, AfterAGrowthThatLostDoesNotRetryASmallerOneSoon) {
   }
 }
 
+TEST(BottleneckPolicyTest, AfterAGrowthFarShortOfItsPredictionDoesNotRetrySoon) {
+  // A neighbour in its own cgroup holds this process to half of its CPUs
+  // while the machine reads 100 %: the CPU knee reads twice the pool, but
+  // more threads get no more CPU. In the lab (vision_pipeline beside a
+  // tenant cgroup) 8 -> 15 gained +6.0 % of +32.3 % needed, then 8 -> 14
+  // +0.1 % of +27.7 %, then 8 -> 13 +5.5 % of +18.6 %: three reversals in
+  // 6 s, each probe costing throughput. A gain below half of what was
+  // needed says the model is wrong here, as a loss does: every larger size
+  // is avoided for the backoff (10 s = 20 ticks).
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.n = 8, .rate = 100, .wall = 0.080, .cpu = 0.020, .cpu_percent = 50.0,
+         .machine_percent = 100.0};
+  const ScalingDecision grow = feed_until_moved(f, p, t);
+  ASSERT_GT(grow.target, 10) << grow.reason;
+  Tick bigger = t;
+  bigger.n = grow.target;
+  bigger.rate = 103;  // +3 %, where the model promised about +50 %
+  bigger.wall = bigger.n / bigger.rate;
+  bigger.cpu_percent = 51.5;
+  const ScalingDecision undo = feed_until_moved(f, p, bigger);
+  ASSERT_EQ(undo.target, 8) << undo.reason;
+  for (int i = 0; i < 18; ++i) {
+    const ScalingDecision d = f.feed(p, t);
+    EXPECT_EQ(d.target, 8) << "tick " << i << ": " << d.reason;
+    t.n = d.target;
+  }
+}
+
 TEST(BottleneckPolicyTest, HoldsWhenTheLockKneeIsWithinAThreadOfThePool) {
   // 6 threads, lock wait 12 ms of a 60 ms task: the lock knee reads 6.6.
   // Within one thread of the pool that is no move; rounded to 7 it was one,
