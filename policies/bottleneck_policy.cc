@@ -106,6 +106,7 @@ ScalingDecision BottleneckPolicy::resize(const ControllerSnapshot& s,
   pending_.throughput = e.throughput;
   pending_.ticks = e.ticks;
   pending_.cpu_per_task = e.cpu;
+  pending_.wall_per_task = e.wall - e.lock;
   pending_.cpu_util = e.cpu_util;
   pending_.task_cpu_share = e.task_cpu_share;
   pending_.for_headroom = to.for_headroom;
@@ -257,7 +258,12 @@ ScalingDecision BottleneckPolicy::decide_unclamped(const ControllerSnapshot& s) 
       absl::Duration& backoff = grew ? ceiling_backoff_ : floor_backoff_;
       const bool far_short = gain < 0 || gain < required / 2;
       const int avoided = grew && far_short ? pending_.from + 1 : pending_.to;
-      limit = Limit{true, avoided, s.now + backoff, e.cpu, e.wall - e.lock};
+      // In the task mix of `from`, where the pool goes back to: past the
+      // CPU knee the trial's wall time per task is inflated by the wait
+      // for a core (mixed --nogil: 18 -> 34 threads, x1.9), and against it
+      // the mix at `from` read as changed, forgetting the limit at once.
+      limit = Limit{true, avoided, s.now + backoff, pending_.cpu_per_task,
+                    pending_.wall_per_task};
       backoff = std::min(options_.max_backoff, backoff * 2);
       const int back = pending_.from;
       ScalingDecision d = resize(

@@ -208,6 +208,7 @@ class BottleneckPolicy : public ScalingPolicy {
     int ticks = 0;
     double cpu_per_task = 0.0;  // at `from`: a big shift means the workload
                                 // changed, and the comparison is void
+    double wall_per_task = 0.0;  // at `from`, lock waits excluded
     std::optional<double> cpu_util;  // at `from` (see trial_gain())
     double task_cpu_share = 0.0;     // at `from`
     bool for_headroom = false;  // expected to cost nothing, not to pay
