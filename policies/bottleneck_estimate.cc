@@ -121,6 +121,11 @@ BottleneckPolicy::Estimate BottleneckPolicy::estimate(const Evidence& ev) const 
     e.task_cpu_share =
         std::min(1.0, ev.cpu / ev.seconds / (*e.cpu_util * ev.effective_cpus));
   }
+  if (ev.process_percent_ticks > 0 && ev.system_percent_ticks > 0) {
+    e.others_util = std::max(0.0, ev.system_percent_sum / ev.system_percent_ticks -
+                                      ev.process_percent_sum / ev.process_percent_ticks) /
+                    100.0;
+  }
   // Saturated means this process's CPUs are used up by this process. On a
   // shared machine the whole machine reads 100 % whenever a neighbour is
   // busy, and the pool's threads still get more CPU as they grow (the

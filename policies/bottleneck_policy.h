@@ -43,8 +43,11 @@
 // (or floor) for `backoff` — after a growth that lost throughput or gained
 // less than half of what it needed, every size above the one it came
 // from — doubling on repeated failures, and forgotten early if the task
-// mix changes (CPU or wall time per task moves by more
-// than `regime_change`). When the pool has idle
+// mix changes (CPU or wall time per task moves by more than
+// `regime_change`) or other processes' share of the machine's CPU moves by
+// more than `neighbour_change`. A trial during which that share moved so
+// much is void: a tenant that arrived or left mid-trial says nothing about
+// the pool's size, and is not read as the trial's verdict. When the pool has idle
 // workers and no queue, arrivals limit throughput and the policy holds.
 //
 // Example:
@@ -142,6 +145,10 @@ struct BottleneckOptions {
   // Relative change of CPU or wall time per task that clears the memory of
   // failed sizes (the workload changed).
   double regime_change = 0.5;
+  // Change of other processes' CPU (the machine's reading minus this
+  // process's, as a share of the machine) that voids a trial and clears
+  // the memory of failed sizes: a neighbour arrived or left.
+  double neighbour_change = 0.25;
 };
 
 class BottleneckPolicy : public ScalingPolicy {
@@ -190,6 +197,9 @@ class BottleneckPolicy : public ScalingPolicy {
     int ticks = 0;
     // Of the process's CPU, the share its tasks used (0: unknown).
     double task_cpu_share = 0.0;
+    // Other processes' share of the machine's CPU, 0..1 (both readings
+    // needed).
+    std::optional<double> others_util;
   };
   // A size that failed verification, avoided for a while.
   struct Limit {
@@ -198,6 +208,7 @@ class BottleneckPolicy : public ScalingPolicy {
     absl::Duration until = absl::ZeroDuration();
     double cpu_per_task = 0.0;
     double wall_per_task = 0.0;
+    std::optional<double> others_util;
   };
   struct Pending {
     bool active = false;
@@ -209,6 +220,7 @@ class BottleneckPolicy : public ScalingPolicy {
     double cpu_per_task = 0.0;  // at `from`: a big shift means the workload
                                 // changed, and the comparison is void
     double wall_per_task = 0.0;  // at `from`, lock waits excluded
+    std::optional<double> others_util;  // at `from`
     std::optional<double> cpu_util;  // at `from` (see trial_gain())
     double task_cpu_share = 0.0;     // at `from`
     bool for_headroom = false;  // expected to cost nothing, not to pay
@@ -243,6 +255,10 @@ class BottleneckPolicy : public ScalingPolicy {
   // Whether a per-task time moved by more than `regime_change` from what
   // it was: the task mix changed, and what was learnt about it is void.
   bool task_mix_moved(double now_value, double then) const;
+  // Whether other processes' CPU share moved by more than
+  // `neighbour_change` (false when either reading is missing).
+  bool neighbours_moved(const std::optional<double>& now_value,
+                        const std::optional<double>& then) const;
   ScalingDecision resize(const ControllerSnapshot& s, const Estimate& e,
                          const Target& target, std::string reason);
   void observe_knee_bracket(int workers, const Estimate& e);

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <string>
 
 #include "core/component_registry.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace betapool {
@@ -390,6 +392,46 @@ TEST(BottleneckPolicyTest, AFailedSizeIsRememberedInTheMixOfThePoolsOwnSize) {
     EXPECT_EQ(d.target, 8) << "tick " << i << ": " << d.reason;
     t.n = d.target;
   }
+}
+
+TEST(BottleneckPolicyTest, ANeighbourArrivingMidTrialVoidsTheTrial) {
+  // 8 threads use 96 % of the CPUs, alone on the machine: the pool probes
+  // a larger size. Then a neighbour takes half the machine: throughput
+  // falls, but not because of the probe. Read as the trial's verdict, the
+  // fall undid the growth and held the pool at 8 for the backoff
+  // (vision_pipeline beside a tenant cgroup arriving at 6 s: 8 -> 10 read
+  // -20.6 %, the pool stayed at 8 for 40 s where 16 was the new best).
+  BottleneckPolicy p;
+  Feeder f;
+  Tick t{.n = 8, .rate = 192, .wall = 0.0417, .cpu = 0.020, .cpu_percent = 96.0,
+         .machine_percent = 96.0};
+  const ScalingDecision grow = feed_until_moved(f, p, t);
+  ASSERT_GT(grow.target, 8) << grow.reason;
+  Tick tenant = t;
+  tenant.n = grow.target;
+  tenant.rate = 100;  // the process now gets half of the CPUs
+  tenant.wall = tenant.n / tenant.rate;
+  tenant.cpu_percent = 50.0;
+  tenant.machine_percent = 100.0;
+  // (Later trials, judged with the neighbour on both sides, may fail.)
+  const std::string undone = "undo 8 -> " + std::to_string(grow.target);
+  for (int i = 0; i < 8; ++i) {
+    const ScalingDecision d = f.feed(p, tenant);
+    EXPECT_THAT(d.reason, ::testing::Not(::testing::HasSubstr(undone))) << "tick " << i;
+    tenant.n = d.target;
+    tenant.wall = tenant.n / tenant.rate;
+  }
+  // Without the neighbour the same fall is the trial's verdict.
+  BottleneckPolicy q;
+  Feeder g;
+  ASSERT_EQ(feed_until_moved(g, q, t).target, grow.target);
+  Tick slower = t;
+  slower.n = grow.target;
+  slower.rate = 100;
+  slower.wall = slower.n / slower.rate;
+  slower.cpu_percent = 50.0;
+  slower.machine_percent = 50.0;
+  EXPECT_EQ(feed_until_moved(g, q, slower).target, 8);
 }
 
 TEST(BottleneckPolicyTest, HoldsWhenTheLockKneeIsWithinAThreadOfThePool) {
