@@ -132,10 +132,10 @@ BottleneckPolicy::Estimate BottleneckPolicy::estimate(const Evidence& ev) const 
   // scheduler shares by thread), so the machine's reading only stands in
   // when there is no reading of the process's own use.
   const double saturated = options_.cpu_saturated_percent / 100.0;
-  e.cpu_saturated =
-      e.cpu_util ? *e.cpu_util >= saturated
-                 : ev.system_percent_ticks > 0 &&
-                       ev.system_percent_sum / ev.system_percent_ticks / 100.0 >= saturated;
+  e.machine_saturated =
+      ev.system_percent_ticks > 0 &&
+      ev.system_percent_sum / ev.system_percent_ticks / 100.0 >= saturated;
+  e.cpu_saturated = e.cpu_util ? *e.cpu_util >= saturated : e.machine_saturated;
 
   // CPU knee: busy threads scale with throughput until the CPU is used up.
   e.n_cpu = kInf;

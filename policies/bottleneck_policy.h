@@ -40,14 +40,14 @@
 // the knee only has to lose nothing beyond the noise); a shrink must not
 // lose throughput beyond the noise, a shrink probe not beyond
 // `max_probe_loss`. A failed step is undone and remembered as a ceiling
-// (or floor) for `backoff` — after a growth that lost throughput or gained
-// less than half of what it needed, every size above the one it came
-// from — doubling on repeated failures, and forgotten early if the task
-// mix changes (CPU or wall time per task moves by more than
-// `regime_change`) or other processes' share of the machine's CPU moves by
-// more than `neighbour_change`. A trial during which that share moved so
-// much is void: a tenant that arrived or left mid-trial says nothing about
-// the pool's size, and is not read as the trial's verdict. When the pool has idle
+// (or floor) for `backoff` — after a growth that lost throughput, or
+// gained less than half of what it needed on a machine whose CPU is used
+// up, every size above the one it came from — doubling on repeated
+// failures, and forgotten early if the task mix changes (CPU or wall time
+// per task moves by more than `regime_change`) or other processes' share
+// of the machine's CPU moves by more than `neighbour_change`. A trial
+// during which that share moved so much is void: a tenant that arrived or
+// left mid-trial says nothing about the pool's size. When the pool has idle
 // workers and no queue, arrivals limit throughput and the policy holds.
 //
 // Example:
@@ -191,6 +191,9 @@ class BottleneckPolicy : public ScalingPolicy {
     bool saturated = false;   // queue or all workers busy most of the time
     std::optional<double> cpu_util;  // 0..1
     bool cpu_saturated = false;
+    // The whole machine's CPU at cpu_saturated_percent (this process's and
+    // other processes' use together; false without a machine reading).
+    bool machine_saturated = false;
     std::optional<double> lock_hold;  // g, seconds per task
     double n_cpu = 0.0;   // +inf when unknown
     double n_lock = 0.0;  // +inf when no lock contention
