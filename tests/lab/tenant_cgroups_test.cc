@@ -29,6 +29,13 @@ constexpr char kV1Mounts[] =
 constexpr char kV2Mounts[] =
     "30 23 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
 
+// A v2 tree where the process is in /svc, whose children get `controllers`.
+void v2_tree(const FixtureTree& t, const std::string& controllers) {
+  t.write("proc/self/cgroup", "0::/svc\n");
+  t.write("proc/self/mountinfo", kV2Mounts);
+  t.write("sys/fs/cgroup/svc/cgroup.subtree_control", controllers);
+}
+
 std::string contents(const std::string& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -60,9 +67,7 @@ TEST(TenantCgroupsTest, V1MakesTwoEqualSiblingsAndMovesTheLabIntoPool) {
 
 TEST(TenantCgroupsTest, V2DelegatesTheCpuControllerAndSetsEqualWeights) {
   FixtureTree t;
-  t.write("proc/self/cgroup", "0::/svc\n");
-  t.write("proc/self/mountinfo", kV2Mounts);
-  t.write("sys/fs/cgroup/svc/cgroup.subtree_control", "cpuset cpu io\n");
+  v2_tree(t, "cpuset cpu io\n");
   absl::StatusOr<std::unique_ptr<TenantCgroups>> g = TenantCgroups::create(t.root());
   ASSERT_TRUE(g.ok()) << g.status();
   EXPECT_EQ((*g)->version(), CgroupVersion::kV2);
@@ -74,9 +79,7 @@ TEST(TenantCgroupsTest, V2DelegatesTheCpuControllerAndSetsEqualWeights) {
 
 TEST(TenantCgroupsTest, V2WithoutTheCpuControllerSaysHowToEnableIt) {
   FixtureTree t;
-  t.write("proc/self/cgroup", "0::/svc\n");
-  t.write("proc/self/mountinfo", kV2Mounts);
-  t.write("sys/fs/cgroup/svc/cgroup.subtree_control", "memory pids\n");
+  v2_tree(t, "memory pids\n");
   absl::StatusOr<std::unique_ptr<TenantCgroups>> g = TenantCgroups::create(t.root());
   ASSERT_FALSE(g.ok());
   EXPECT_THAT(g.status().message(), HasSubstr("reads \"memory pids\""));

@@ -78,6 +78,16 @@ ScalingDecision feed_until_moved(Feeder& f, BottleneckPolicy& p, const Tick& t) 
   return d;
 }
 
+// Feeds `t` for `ticks` ticks and expects the pool held at `n` on each
+// (the backoff of a failed growth: no retry, not even a smaller one).
+void expect_held(Feeder& f, BottleneckPolicy& p, Tick t, int n, int ticks) {
+  for (int i = 0; i < ticks; ++i) {
+    const ScalingDecision d = f.feed(p, t);
+    EXPECT_EQ(d.target, n) << "tick " << i << ": " << d.reason;
+    t.n = d.target;
+  }
+}
+
 TEST(BottleneckPolicyTest, RegisteredAsBottleneck) {
   ComponentContext ctx;
   auto p = builtin_registry().create_policy("bottleneck", ctx);
@@ -331,11 +341,7 @@ TEST(BottleneckPolicyTest, AfterAGrowthThatLostDoesNotRetryASmallerOneSoon) {
   bigger.cpu_percent = 45.0;
   const ScalingDecision undo = feed_until_moved(f, p, bigger);
   ASSERT_EQ(undo.target, 6) << undo.reason;
-  for (int i = 0; i < 18; ++i) {
-    const ScalingDecision d = f.feed(p, t);
-    EXPECT_EQ(d.target, 6) << "tick " << i << ": " << d.reason;
-    t.n = d.target;
-  }
+  expect_held(f, p, t, 6, 18);
 }
 
 TEST(BottleneckPolicyTest, AfterAGrowthFarShortOfItsPredictionDoesNotRetrySoon) {
@@ -360,11 +366,7 @@ TEST(BottleneckPolicyTest, AfterAGrowthFarShortOfItsPredictionDoesNotRetrySoon) 
   bigger.cpu_percent = 51.5;
   const ScalingDecision undo = feed_until_moved(f, p, bigger);
   ASSERT_EQ(undo.target, 8) << undo.reason;
-  for (int i = 0; i < 18; ++i) {
-    const ScalingDecision d = f.feed(p, t);
-    EXPECT_EQ(d.target, 8) << "tick " << i << ": " << d.reason;
-    t.n = d.target;
-  }
+  expect_held(f, p, t, 8, 18);
 }
 
 TEST(BottleneckPolicyTest, AShortGrowthWithCpuToSpareLetsASmallerStepTry) {
@@ -411,11 +413,7 @@ TEST(BottleneckPolicyTest, AFailedSizeIsRememberedInTheMixOfThePoolsOwnSize) {
   bigger.cpu_percent = *t.cpu_percent * bigger.rate / t.rate;
   const ScalingDecision undo = feed_until_moved(f, p, bigger);
   ASSERT_EQ(undo.target, 8) << undo.reason;
-  for (int i = 0; i < 18; ++i) {
-    const ScalingDecision d = f.feed(p, t);
-    EXPECT_EQ(d.target, 8) << "tick " << i << ": " << d.reason;
-    t.n = d.target;
-  }
+  expect_held(f, p, t, 8, 18);
 }
 
 TEST(BottleneckPolicyTest, ANeighbourArrivingMidTrialVoidsTheTrial) {
